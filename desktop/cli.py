@@ -1,0 +1,192 @@
+"""`accord`: the GUI with no command, headless commands otherwise.
+
+Nothing here imports Qt unless the GUI is started, so commands start fast and run where
+no display exists. Expected problems print one line, `accord: error: ...`, and exit 2;
+unexpected ones exit 1 and name the log file; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from db.errors import AccordError
+from desktop.logs import setup_logging
+from desktop.version import accord_version
+
+log = logging.getLogger("accord.cli")
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+class UsageError(AccordError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def _db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Subcommands repeat --db so it may follow the command; SUPPRESS keeps the top value.
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=None if top else argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: $ACCORD_DB, else the per-user file)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="accord",
+        description="Accord: city–university partnership agreements, milestones and calendars.",
+    )
+    parser.add_argument("--version", action="version", version=f"accord {accord_version()}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    _db_option(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    init = sub.add_parser("init", help="create or upgrade a database")
+    _db_option(init)
+    init.add_argument(
+        "--sample",
+        action="store_true",
+        help="add the sample Espoo–Aalto partnership (empty databases only)",
+    )
+
+    lst = sub.add_parser("list", help="list agreements, focus areas, milestones or contacts")
+    _db_option(lst)
+    lst.add_argument("what", choices=["agreements", "focus-areas", "milestones", "contacts"])
+    lst.add_argument("--agreement", metavar="REF", help="only this agreement (id or exact title)")
+    lst.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    gui = sub.add_parser("gui", help="start the application window (the default)")
+    _db_option(gui)
+    return parser
+
+
+def _open(args: argparse.Namespace, create: bool = False) -> Any:
+    from db.session import open_database
+
+    return open_database(args.db, create=create)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from db.models import Agreement
+    from db.sample import load_sample
+
+    db = _open(args, create=True)
+    try:
+        if db.upgraded_from:
+            print(f"Upgraded {db.display_name} from schema {db.upgraded_from}; backup: {db.backup}")
+        if args.sample:
+            with db.transaction() as session:
+                if session.scalar(select(func.count()).select_from(Agreement)):
+                    raise UsageError(
+                        f"{db.display_name} already holds agreements; the sample is only added "
+                        "to an empty database. Choose a new file with --db."
+                    )
+                agreements = load_sample(session)
+            print(
+                f"Added the sample partnership ({len(agreements)} agreements) to {db.display_name}"
+            )
+        else:
+            print(f"Database ready: {db.display_name}")
+    finally:
+        db.close()
+    return 0
+
+
+_TABLE_COLUMNS = {
+    "agreements": ["id", "title", "term_text", "status"],
+    "focus-areas": ["id", "agreement", "name"],
+    "milestones": ["id", "agreement", "date_text", "precision", "status", "title"],
+    "contacts": ["id", "name", "title", "organisation"],
+}
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    cells = [[str(r.get(c) if r.get(c) is not None else "") for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from db import queries
+    from db.operations import find_agreement
+
+    db = _open(args)
+    try:
+        with db.sessions() as session:
+            agreement_id = find_agreement(session, args.agreement).id if args.agreement else None
+            if args.what == "agreements":
+                rows = queries.agreements(session)
+                if agreement_id is not None:
+                    rows = [r for r in rows if r["id"] == agreement_id]
+            else:
+                fetch = {
+                    "focus-areas": queries.focus_areas,
+                    "milestones": queries.milestones,
+                    "contacts": queries.contacts,
+                }[args.what]
+                rows = fetch(session, agreement_id)
+    finally:
+        db.close()
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_table(rows, _TABLE_COLUMNS[args.what])
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop.app import run_gui
+
+    return run_gui(args.db)
+
+
+COMMANDS = {"init": cmd_init, "list": cmd_list, "gui": cmd_gui}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    log_path = setup_logging(debug)
+    try:
+        args = build_parser().parse_args(argv)
+        command = args.command or "gui"
+        return COMMANDS[command](args)
+    except AccordError as exc:
+        if debug:
+            raise
+        print(f"accord: error: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("accord: error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log.exception("unexpected error in %s", argv)
+        if debug:
+            raise
+        print(
+            f"accord: error: unexpected failure ({type(exc).__name__}: {exc}). "
+            f"Details are in {log_path}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
