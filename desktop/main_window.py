@@ -1,71 +1,270 @@
-"""The main window: menus, the agreements list and the status bar."""
+"""The main window: a sidebar of pages, menus with standard shortcuts, search, status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QFileDialog,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QTableView,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
 )
 
-from db.session import Database
-from desktop.agreements.model import AgreementsModel
+from db.errors import AccordError
+from db.sample import load_sample
+from db.session import open_database
+from desktop.context import AppContext
+from desktop.pages import Page, build_pages
+from desktop.search.widget import SearchBox
 from desktop.version import accord_version
+
+RECENT_KEY = "files/recent"
+MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.db = db
+        self.context = context
         self.setWindowTitle(self.tr("Accord"))
         self.setAccessibleName(self.tr("Accord main window"))
+        self.setObjectName("MainWindow")
 
-        self.agreements = AgreementsModel(db, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.agreements)
-        self.table.setAccessibleName(self.tr("Agreements"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, self.agreements.columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.setCentralWidget(self.table)
+        self.sidebar = QListWidget(self)
+        self.sidebar.setAccessibleName(self.tr("Sections"))
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setMaximumWidth(200)
+        self.stack = QStackedWidget(self)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
 
-        self.db_label = QLabel(self.tr("Database: %1").replace("%1", db.display_name))
+        self.search = SearchBox(context, self)
+        self.search.activated.connect(self.show_record)
+        toolbar = QToolBar(self.tr("Search"), self)
+        toolbar.setObjectName("searchToolbar")
+        toolbar.setMovable(False)
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+        self.db_label = QLabel(self)
         self.db_label.setAccessibleName(self.tr("Database location"))
         self.statusBar().addPermanentWidget(self.db_label)
+        context.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        context.open_record.connect(self.show_record)
+
+        self.pages: list[Page] = []
         self._build_menus()
+        self._load_pages()
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self._restore_geometry()
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+    # --- pages ----------------------------------------------------------------------------
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About Accord"), self)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+    def _load_pages(self) -> None:
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.sidebar.clear()
+        self.pages = build_pages(self.context, self)
+        for page in self.pages:
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title())
+            self.sidebar.addItem(item)
+        self.sidebar.setCurrentRow(0)
+        self.db_label.setText(self.tr("Database: %1").replace("%1", self.context.db.display_name))
+        self._populate_view_menu()
+
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
+
+    def show_page(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+        self.current_page().setFocus()
+
+    def show_record(self, table: str, record_id: int) -> None:
+        for index, page in enumerate(self.pages):
+            if table in page.tables():
+                self.sidebar.setCurrentRow(index)
+                page.show_record(table, record_id)
+                return
+
+    # --- menus ----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: object, shortcut: object = None, role: QAction.MenuRole | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)  # type: ignore[arg-type]
+        if role is not None:
+            action.setMenuRole(role)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self._action(self.tr("&New Database…"), self.new_database))
+        file_menu.addAction(
+            self._action(
+                self.tr("&Open Database…"), self.open_database_dialog, QKeySequence.StandardKey.Open
+            )
+        )
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._populate_recent)
+        file_menu.addAction(self._action(self.tr("New from &Sample…"), self.new_from_sample))
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(
+                self.tr("&Quit"),
+                self.close,
+                QKeySequence.StandardKey.Quit,
+                QAction.MenuRole.QuitRole,
+            )
+        )
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.context.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.context.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo_keys = [
+            QKeySequence(QKeySequence.StandardKey.Redo),
+            QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Y),
+        ]
+        self.redo_action.setShortcuts(list(dict.fromkeys(k.toString() for k in redo_keys)))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(
+            self._action(
+                self.tr("&New"),
+                lambda: self.current_page().new_record(),
+                QKeySequence.StandardKey.New,
+            )
+        )
+        edit_menu.addAction(
+            self._action(
+                self.tr("&Delete"),
+                lambda: self.current_page().delete_selected(),
+                QKeySequence.StandardKey.Delete,
+            )
+        )
+        edit_menu.addSeparator()
+        edit_menu.addAction(
+            self._action(self.tr("&Find…"), self.search.focus_search, QKeySequence.StandardKey.Find)
+        )
+
+        self.view_menu = bar.addMenu(self.tr("&View"))
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(
+            self._action(
+                self.tr("&About Accord"), self.show_about, None, QAction.MenuRole.AboutRole
+            )
+        )
+
+    def _populate_view_menu(self) -> None:
+        self.view_menu.clear()
+        for index, page in enumerate(self.pages):
+            action = self._action(
+                page.title(),
+                lambda _=False, i=index: self.show_page(i),
+                QKeySequence(f"Ctrl+{index + 1}"),
+            )
+            self.view_menu.addAction(action)
+
+    def _populate_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [f for f in recent_files() if Path(f).exists()]
+        if not files:
+            none = self.recent_menu.addAction(self.tr("No recent databases"))
+            none.setEnabled(False)
+        for path in files:
+            self.recent_menu.addAction(path, lambda p=path: self.switch_database(p))
+
+    # --- databases ------------------------------------------------------------------------
+
+    def switch_database(self, target: str, *, sample: bool = False) -> bool:
+        try:
+            db = open_database(target)
+            if sample:
+                with db.transaction() as session:
+                    load_sample(session)
+        except AccordError as exc:
+            QMessageBox.warning(self, self.tr("Accord"), exc.message)
+            return False
+        old = self.context.db
+        self.context.db = db
+        self.context.undo_stack.clear()
+        old.close()
+        remember_file(db.display_name)
+        self._load_pages()
+        self.context.message.emit(self.tr("Opened %1").replace("%1", db.display_name))
+        return True
+
+    def _ask_path(self, title: str, save: bool) -> str | None:
+        filters = self.tr("Accord databases (*.db *.sqlite);;All files (*)")
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, title, "accord.db", filters)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, title, "", filters)
+        return path or None
+
+    def new_database(self) -> None:
+        path = self._ask_path(self.tr("New Database"), save=True)
+        if path:
+            if Path(path).exists():
+                Path(path).unlink()  # the save dialog asked the user to confirm replacing it
+            self.switch_database(path)
+
+    def new_from_sample(self) -> None:
+        path = self._ask_path(self.tr("New Database from Sample"), save=True)
+        if path:
+            if Path(path).exists():
+                Path(path).unlink()
+            self.switch_database(path, sample=True)
+
+    def open_database_dialog(self) -> None:
+        path = self._ask_path(self.tr("Open Database"), save=False)
+        if path:
+            self.switch_database(path)
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
             self.tr("About Accord"),
-            self.tr("Accord %1\n\nDatabase: %2")
+            self.tr(
+                "<h3>Accord %1</h3><p>Partnership agreements, milestones and calendars.</p>"
+                "<p>Database: %2</p><p>Accord is free software (GPL-3.0-or-later). It is "
+                "built on Qt for Python (PySide6, LGPL-3.0), SQLAlchemy and Alembic (MIT), "
+                "icalendar (BSD), python-dateutil (BSD/Apache-2.0), phonenumbers "
+                "(Apache-2.0), email-validator (Unlicense), platformdirs (MIT) and tzdata "
+                "(Apache-2.0).</p>"
+            )
             .replace("%1", accord_version())
-            .replace("%2", self.db.display_name),
+            .replace("%2", self.context.db.display_name.replace("<", "&lt;")),
         )
+
+    # --- geometry -------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
         settings = QSettings()
@@ -73,7 +272,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1000, 640)
+            self.resize(1100, 680)
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -83,3 +282,15 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
+
+
+def recent_files() -> list[str]:
+    value = QSettings().value(RECENT_KEY, [])
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in (value or [])]
+
+
+def remember_file(path: str) -> None:
+    files = [path, *(f for f in recent_files() if f != path)][:MAX_RECENT]
+    QSettings().setValue(RECENT_KEY, files)

@@ -21,6 +21,7 @@ def main(out: Path | None = None) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import create_application
+    from desktop.context import AppContext
     from desktop.main_window import MainWindow
 
     out = out or resources_dir() / "screenshots"
@@ -31,7 +32,7 @@ def main(out: Path | None = None) -> list[Path]:
         db = open_database(Path(tmp) / "sample.db")
         with db.transaction() as session:
             load_sample(session)
-        window = MainWindow(db)
+        window = MainWindow(AppContext(db))
         window.resize(1100, 560)
         window.show()
         QApplication.processEvents()

@@ -1,34 +1,73 @@
-"""The window opens on a real database and shows the agreements."""
+"""The window opens on a real database, with its pages, menus and shortcuts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
 
 from db.session import Database
 from desktop.agreements.model import AgreementsModel
+from desktop.context import AppContext
 from desktop.main_window import MainWindow
 
 
-def test_window_lists_the_sample_agreements(
-    qtbot: QtBot, sample_db: Database, tmp_path: Path
-) -> None:
-    window = MainWindow(sample_db)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    model = window.table.model()
+@pytest.fixture
+def window(qtbot: QtBot, sample_db: Database) -> MainWindow:
+    win = MainWindow(AppContext(sample_db))
+    qtbot.addWidget(win)
+    with qtbot.waitExposed(win):
+        win.show()
+    return win
+
+
+def test_window_lists_the_sample_agreements(window: MainWindow) -> None:
+    page = window.pages[0]
+    model = page.table.model()  # type: ignore[attr-defined]
     titles = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert titles[0] == "Partnership agreement 2012"
     assert titles[-1] == "Strategic partnership agreement 2025–2029"
-    assert model.index(3, 1).data() == "City of Espoo, Aalto University"
-    assert model.index(3, 3).data() == "in force"
-    assert str(sample_db.path) in window.db_label.text()
+    assert str(window.context.db.path) in window.db_label.text()
     image = window.grab()
     assert not image.isNull() and image.width() > 400
-    assert window.table.accessibleName() == "Agreements"
+
+
+def test_sidebar_has_the_four_sections(window: MainWindow, qtbot: QtBot) -> None:
+    names = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert names[:4] == ["Agreements", "Milestones", "Contacts", "Organisations"]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentIndex() == 1
+
+
+def test_menus_use_standard_shortcuts_and_roles(window: MainWindow) -> None:
+    actions = {a.text().replace("&", ""): a for a in window.findChildren(QAction)}
+    assert actions["Quit"].shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert actions["Quit"].menuRole() == QAction.MenuRole.QuitRole
+    assert actions["About Accord"].menuRole() == QAction.MenuRole.AboutRole
+    assert actions["Find…"].shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    menus = [
+        m.title().replace("&", "")
+        for m in window.menuBar().findChildren(type(window.menuBar().actions()[0].menu()))
+    ]
+    for name in ("File", "Edit", "View", "Help"):
+        assert name in menus
+
+
+def test_ctrl_f_focuses_search(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus() or window.focusWidget() is window.search
+
+
+def test_switch_database_and_recent(window: MainWindow, tmp_path: Path) -> None:
+    target = tmp_path / "other.db"
+    assert window.switch_database(str(target))
+    assert str(target) in window.db_label.text()
+    from desktop.main_window import recent_files
+
+    assert recent_files()[0] == str(target)
 
 
 def test_agreements_model_passes_qtmodeltester(qtmodeltester: object, sample_db: Database) -> None:

@@ -1,4 +1,4 @@
-"""One function per user action. Each takes the session of the action's transaction.
+"""Operations on organisations, contacts, agreements, focus areas and milestones.
 
 Callers run them through `Database.run(...)` (or inside `Database.transaction()`), so an
 action is one transaction: it validates, writes, and either commits whole or not at all.

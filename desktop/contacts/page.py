@@ -1,0 +1,21 @@
+"""Contacts (placeholder page until the feature lands)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop.context import AppContext
+from desktop.pages import Page
+
+
+class ContactsPage(Page):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Contacts"), self))
+
+    def title(self) -> str:
+        return self.tr("Contacts")
+
+    def tables(self) -> tuple[str, ...]:
+        return ("contact",)
