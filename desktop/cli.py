@@ -11,7 +11,8 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from typing import Any, NoReturn
 
 from db.errors import AccordError
@@ -69,10 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="start the application window (the default)")
     _db_option(gui)
+    for module in FEATURE_CLIS:
+        COMMANDS.update(import_module(module).add_commands(sub, _db_option))
     return parser
 
 
-def _open(args: argparse.Namespace, create: bool = False) -> Any:
+def open_db(args: argparse.Namespace, create: bool = False) -> Any:
+    """The database named by --db / $ACCORD_DB; commands other than init never create one."""
     from db.session import open_database
 
     return open_database(args.db, create=create)
@@ -84,7 +88,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from db.models import Agreement
     from db.sample import load_sample
 
-    db = _open(args, create=True)
+    db = open_db(args, create=True)
     try:
         if db.upgraded_from:
             print(f"Upgraded {db.display_name} from schema {db.upgraded_from}; backup: {db.backup}")
@@ -126,7 +130,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from db import queries
     from db.operations import find_agreement
 
-    db = _open(args)
+    db = open_db(args)
     try:
         with db.sessions() as session:
             agreement_id = find_agreement(session, args.agreement).id if args.agreement else None
@@ -157,7 +161,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(args.db)
 
 
-COMMANDS = {"init": cmd_init, "list": cmd_list, "gui": cmd_gui}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "list": cmd_list,
+    "gui": cmd_gui,
+}
+#: Feature modules that add commands: each has `add_commands(subparsers, db_option)`
+#: returning {command name: handler}. They must not import Qt at module level.
+FEATURE_CLIS = ("desktop.ics.cli", "desktop.reports.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
