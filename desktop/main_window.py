@@ -8,12 +8,13 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -42,14 +43,22 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(self)
         self.sidebar.setAccessibleName(self.tr("Sections"))
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setMaximumWidth(200)
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        self.sidebar.setStyleSheet("QListWidget#sidebar { background: palette(window); }"
+                                   "QListWidget#sidebar::item { padding: 7px 12px; }")
         self.stack = QStackedWidget(self)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.sidebar)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        line = QFrame(central)
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        row.addWidget(line)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.search = SearchBox(context, self)
         self.search.activated.connect(self.show_record)
