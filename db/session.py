@@ -7,7 +7,8 @@ one written by a newer Accord without touching it.
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.exc import NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import tracking
+from db.backup import copy_database
 from db.errors import AccordError, DatabaseTooNewError
 from db.paths import backups_dir_for, database_from_environment, default_database
 from db.tracking import ChangeSet
@@ -67,10 +69,20 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def _create_private(path: Path) -> None:
+    """A new database file (and its folder) readable by the user only, before SQLite
+    creates it with the default umask; SQLite gives its -wal/-shm files the same mode."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: URL) -> Engine:
     if is_sqlite(url):
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(url.database))
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -107,21 +119,6 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def backup_sqlite(source: Path, destination: Path) -> Path:
-    """Copy a live SQLite database consistently (online backup API, WAL included)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return destination
 
 
 @dataclass
@@ -191,7 +188,7 @@ def upgrade_schema(engine: Engine, url: URL) -> tuple[str | None, Path | None]:
         if is_sqlite(url) and url.database not in (None, "", ":memory:"):
             path = Path(url.database)  # type: ignore[arg-type]
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = backup_sqlite(
+            backup = copy_database(
                 path, backups_dir_for(path) / f"{path.stem}-before-upgrade-{current}-{stamp}.db"
             )
     with engine.begin() as conn:

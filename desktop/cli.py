@@ -11,8 +11,10 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from importlib import import_module
+from pathlib import Path
 from typing import Any, NoReturn
 
 from db.errors import AccordError
@@ -68,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--agreement", metavar="REF", help="only this agreement (id or exact title)")
     lst.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    backup = sub.add_parser("backup", help="copy the database safely, even while Accord runs")
+    _db_option(backup)
+    backup.add_argument("-o", "--output", required=True, metavar="FILE", help="backup file")
+
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    _db_option(restore)
+    restore.add_argument("backup", metavar="FILE", help="a backup made by Accord")
+
+    check = sub.add_parser("check", help="check the database's integrity and links")
+    _db_option(check)
+
     gui = sub.add_parser("gui", help="start the application window (the default)")
     _db_option(gui)
     for module in FEATURE_CLIS:
@@ -83,6 +96,17 @@ def open_db(args: argparse.Namespace, create: bool = False) -> Any:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    with writing(_sqlite_path(args)) if _is_file(args) else nullcontext():
+        return _init(args)
+
+
+def _is_file(args: argparse.Namespace) -> bool:
+    from db.session import database_url, is_sqlite
+
+    return is_sqlite(database_url(args.db))
+
+
+def _init(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
     from db.models import Agreement
@@ -155,6 +179,70 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sqlite_path(args: argparse.Namespace) -> Path:
+    from db.session import database_url, is_sqlite
+
+    url = database_url(args.db)
+    if not is_sqlite(url):
+        raise UsageError(
+            "Backups, restores and checks here are for database files; back up a shared "
+            "server with its own tools (e.g. pg_dump)."
+        )
+    return Path(url.database or "")
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Hold the database's one-writer lock while a command changes it."""
+    from db.lock import DatabaseLock
+
+    lock = DatabaseLock(path)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from db.backup import check, copy_database
+
+    source = _sqlite_path(args)
+    target = Path(args.output).expanduser().resolve()
+    if target == source.resolve():
+        raise UsageError("The backup file must not be the database itself.")
+    check(source)
+    copy_database(source, target)
+    print(f"Backed up {source} to {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from db.backup import restore
+
+    target = _sqlite_path(args)
+    source = Path(args.backup).expanduser().resolve()
+    if not source.exists():
+        raise UsageError(f"There is no backup file at {source}.")
+    with writing(target):
+        saved = restore(source, target)
+        # Opening checks the restored schema: an older one is upgraded, a newer one refused.
+        open_db(args).close()
+    print(f"Restored {target} from {source}")
+    if saved:
+        print(f"The database as it was before is kept in {saved}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from db.backup import check
+
+    path = _sqlite_path(args)
+    check(path)
+    print(f"{path}: no problems found (integrity and links)")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop.app import run_gui
 
@@ -165,6 +253,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "list": cmd_list,
     "gui": cmd_gui,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "check": cmd_check,
 }
 #: Feature modules that add commands: each has `add_commands(subparsers, db_option)`
 #: returning {command name: handler}. They must not import Qt at module level.

@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 from db.edits import Edit
 from db.errors import AccordError
+from db.lock import DatabaseLock
 from db.session import Database
 from db.tracking import ChangeSet
 from desktop.commands import EditCommand
@@ -36,11 +37,28 @@ class AppContext(QObject):
         db: Database,
         today: Callable[[], date] = date.today,
         parent: QObject | None = None,
+        *,
+        lock: DatabaseLock | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.today = today
+        self.lock = lock
+        self.read_only = read_only
         self.undo_stack = QUndoStack(self)
+
+    def replace_database(self, db: Database, lock: DatabaseLock | None, read_only: bool) -> None:
+        """Switch to another database: the old one is closed and its lock released."""
+        self.close()
+        self.db, self.lock, self.read_only = db, lock, read_only
+        self.undo_stack.clear()
+
+    def close(self) -> None:
+        self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def apply(self, edit: Edit, text: str) -> AccordError | None:
         """Apply one user edit as one transaction and one undo step.
@@ -49,6 +67,13 @@ class AppContext(QObject):
         StaleRecordError, NotFoundError) is returned for the caller to show where the user
         is looking, and nothing is written or pushed.
         """
+        if self.read_only:
+            return AccordError(
+                self.tr(
+                    "This database is open read-only because another Accord is using it. "
+                    "Close it there, then open it again here to make changes."
+                )
+            )
         try:
             inverse, changes = self.db.run(edit.apply)
         except AccordError as exc:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.backup import copy_database, restore, rotate
 from db.errors import AccordError
-from db.sample import load_sample
+from db.paths import backups_dir_for
 from db.session import open_database
 from desktop.context import AppContext
 from desktop.pages import Page, build_pages
@@ -45,8 +48,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(170)
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
-        self.sidebar.setStyleSheet("QListWidget#sidebar { background: palette(window); }"
-                                   "QListWidget#sidebar::item { padding: 7px 12px; }")
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { background: palette(window); }"
+            "QListWidget#sidebar::item { padding: 7px 12px; }"
+        )
         self.stack = QStackedWidget(self)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -99,7 +104,10 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title())
             self.sidebar.addItem(item)
         self.sidebar.setCurrentRow(0)
-        self.db_label.setText(self.tr("Database: %1").replace("%1", self.context.db.display_name))
+        label = self.tr("Database: %1").replace("%1", self.context.db.display_name)
+        if self.context.read_only:
+            label += " " + self.tr("(read-only)")
+        self.db_label.setText(label)
         self._populate_view_menu()
 
     def current_page(self) -> Page:
@@ -141,6 +149,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._populate_recent)
         file_menu.addAction(self._action(self.tr("New from &Sample…"), self.new_from_sample))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("Back Up &Now"), self.backup_now))
+        file_menu.addAction(self._action(self.tr("Restore &Backup…"), self.restore_backup))
         file_menu.addSeparator()
         file_menu.addAction(
             self._action(
@@ -213,22 +224,81 @@ class MainWindow(QMainWindow):
     # --- databases ------------------------------------------------------------------------
 
     def switch_database(self, target: str, *, sample: bool = False) -> bool:
-        try:
-            db = open_database(target)
-            if sample:
-                with db.transaction() as session:
-                    load_sample(session)
-        except AccordError as exc:
-            QMessageBox.warning(self, self.tr("Accord"), exc.message)
+        from desktop.app import open_for_gui
+
+        opened = open_for_gui(self, target, sample=sample)
+        if opened is None:
             return False
-        old = self.context.db
-        self.context.db = db
-        self.context.undo_stack.clear()
-        old.close()
-        remember_file(db.display_name)
+        self.context.replace_database(opened.db, opened.lock, opened.read_only)
+        remember_file(opened.db.display_name)
         self._load_pages()
-        self.context.message.emit(self.tr("Opened %1").replace("%1", db.display_name))
+        self.start_automatic_backups()
+        self.context.message.emit(self.tr("Opened %1").replace("%1", opened.db.display_name))
         return True
+
+    def start_automatic_backups(self) -> None:
+        """Today's daily/weekly/monthly copies, made off the GUI thread."""
+        path = self.context.db.path
+        if path is None or self.context.read_only:
+            return
+        today = self.context.today()
+        QThreadPool.globalInstance().start(lambda: _rotate_quietly(path, today))
+
+    def backup_now(self) -> None:
+        path = self.context.db.path
+        if path is None:
+            QMessageBox.information(
+                self,
+                self.tr("Back Up"),
+                self.tr("A shared server is backed up by its administrator, not by Accord."),
+            )
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = backups_dir_for(path) / f"{path.stem}-manual-{stamp}.db"
+        copy_database(path, target)
+        self.context.message.emit(self.tr("Backed up to %1").replace("%1", str(target)))
+
+    def restore_backup(self) -> None:
+        path = self.context.db.path
+        if path is None or self.context.read_only:
+            QMessageBox.information(
+                self,
+                self.tr("Restore Backup"),
+                self.tr("Only a database file that this window may change can be restored."),
+            )
+            return
+        folder = backups_dir_for(path)
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Restore Backup"),
+            str(folder),
+            self.tr("Accord databases (*.db *.sqlite);;All files (*)"),
+        )
+        if not chosen:
+            return
+        sure = QMessageBox.question(
+            self,
+            self.tr("Restore Backup"),
+            self.tr(
+                "Replace the current database with the backup %1? The current database is "
+                "copied to the backups folder first, so this can be reversed."
+            ).replace("%1", chosen),
+        )
+        if sure != QMessageBox.StandardButton.Yes:
+            return
+        self.context.db.close()  # our engine lets go of the file; we keep its lock
+        try:
+            saved = restore(Path(chosen), path)
+        except AccordError as exc:
+            QMessageBox.warning(self, self.tr("Restore Backup"), exc.message)
+            saved = None
+        self.context.db = open_database(path)
+        self.context.undo_stack.clear()
+        self._load_pages()
+        if saved is not None:
+            self.context.message.emit(
+                self.tr("Restored; the previous database is in %1").replace("%1", str(saved))
+            )
 
     def _ask_path(self, title: str, save: bool) -> str | None:
         filters = self.tr("Accord databases (*.db *.sqlite);;All files (*)")
@@ -291,6 +361,13 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
+
+
+def _rotate_quietly(path: Path, today: date) -> None:
+    try:
+        rotate(path, today)
+    except Exception:  # a failed automatic backup must not disturb the user's work
+        logging.getLogger("accord.backup").exception("automatic backup of %s failed", path)
 
 
 def recent_files() -> list[str]:
