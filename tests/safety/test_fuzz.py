@@ -137,7 +137,7 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(st.one_of(TOKENS, st.text(max_size=12)), max_size=6))
+@given(args=st.lists(st.one_of(TOKENS, st.text(max_size=12)), max_size=6))
 def test_cli_arguments_never_crash(
     fuzz_db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
