@@ -150,6 +150,12 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._populate_recent)
         file_menu.addAction(self._action(self.tr("New from &Sample…"), self.new_from_sample))
         file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("&Reports…"), self.show_reports))
+        file_menu.addAction(self._action(self.tr("Print Pre&view…"), self.print_preview))
+        file_menu.addAction(self._action(self.tr("&Print…"), self.print_report,
+                                         QKeySequence.StandardKey.Print))
+        file_menu.addAction(self._action(self.tr("Export P&DF…"), self.export_pdf))
+        file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("Back Up &Now"), self.backup_now))
         file_menu.addAction(self._action(self.tr("Restore &Backup…"), self.restore_backup))
         file_menu.addSeparator()
@@ -235,6 +241,35 @@ class MainWindow(QMainWindow):
         self.start_automatic_backups()
         self.context.message.emit(self.tr("Opened %1").replace("%1", opened.db.display_name))
         return True
+
+    # --- reports --------------------------------------------------------------------------
+
+    def current_agreement_id(self) -> int | None:
+        """The agreement the user is looking at, if any (for dossiers and exports)."""
+        getter = getattr(self.current_page(), "current_agreement_id", None)
+        return getter() if callable(getter) else None
+
+    def show_reports(self) -> None:
+        from desktop.reports.dialogs import show_report_dialog
+
+        show_report_dialog(self.context, self, agreement_id=self.current_agreement_id())
+
+    def print_preview(self) -> None:
+        from desktop.reports.dialogs import print_preview
+
+        print_preview(self.context, self, self.current_agreement_id())
+
+    def print_report(self) -> None:
+        from desktop.reports.dialogs import print_report
+
+        print_report(self.context, self, self.current_agreement_id())
+
+    def export_pdf(self) -> None:
+        from desktop.reports.dialogs import export_pdf
+
+        export_pdf(self.context, self, self.current_agreement_id())
+
+    # --- backups --------------------------------------------------------------------------
 
     def start_automatic_backups(self) -> None:
         """Today's daily/weekly/monthly copies, made off the GUI thread."""
