@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import tracking
 from db.backup import copy_database
+from db.credentials import public_text, with_password
 from db.errors import AccordError, DatabaseTooNewError
 from db.paths import backups_dir_for, database_from_environment, default_database
 from db.tracking import ChangeSet
@@ -49,9 +50,14 @@ def database_url(target: str | Path | None = None) -> URL:
     text = str(target)
     if "://" in text:
         try:
-            return make_url(text)
-        except Exception as exc:
-            raise AccordError(f'"{text}" is not a database URL or file path ({exc}).') from None
+            url = make_url(text)
+        except Exception:
+            # The text may hold a password: never echo it.
+            raise AccordError(
+                "The database address is neither a file path nor a URL such "
+                "as postgresql+psycopg://user@server/accord."
+            ) from None
+        return with_password(url)
     return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
 
 
@@ -139,7 +145,8 @@ class Database:
 
     @property
     def display_name(self) -> str:
-        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+        """What the user sees and what settings remember: a path, or a URL with no password."""
+        return str(self.path) if self.path else public_text(self.url)
 
     @contextmanager
     def transaction(self) -> Iterator[AccordSession]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from db.credentials import store_password
 from db.errors import AccordError
 from db.location import is_network_path, network_warning
 from db.lock import DatabaseLock, DatabaseLockedError
@@ -90,6 +91,7 @@ def open_for_gui(
     """Open a database for the window: take its lock (or offer read-only), warn about
     network drives, add the sample to a new file when asked. None if the user gave up."""
     url = database_url(target)
+    store_password(url)  # a typed password goes to the keychain, never to settings
     lock: DatabaseLock | None = None
     read_only = False
     path = Path(url.database or "") if is_sqlite(url) else None
