@@ -49,9 +49,19 @@ def _load(session: Session, table: str, record_id: int) -> Base:
     return obj
 
 
+def describe(obj: Base) -> str:
+    """How a record is named in messages (a contact's `title` is a job title, not a name)."""
+    order = ("name", "title") if obj.__tablename__ == "contact" else ("title", "name", "text")
+    for attr in order:
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return "The record"
+
+
 def _check_version(obj: Base, expected: int | None) -> None:
     if expected is not None and getattr(obj, "version", expected) != expected:
-        label = getattr(obj, "title", None) or getattr(obj, "name", None) or "The record"
+        label = describe(obj)
         raise StaleRecordError(
             f'"{label}" was changed elsewhere since this change was made, so it cannot be '
             "undone automatically. Reload it to see the other change."
@@ -65,13 +75,35 @@ class SetFields:
     table: str
     id: int
     values: Mapping[str, Any]
+    #: The version the user saw when editing (None: don't check).
     expected_version: int | None = None
+    #: For undo and redo: the values the record must still hold, or someone else changed
+    #: it meanwhile. (Versions can't serve here: every undo step moves the version on.)
+    expect: Mapping[str, Any] | None = None
+
+    def _check_expected(self, obj: Base, mapper: Any) -> None:
+        for name, wanted in (self.expect or {}).items():
+            rel = mapper.relationships.get(name)
+            if rel is not None and rel.secondary is not None:
+                current: Any = [o.id for o in getattr(obj, name)]
+            elif rel is not None:
+                current = getattr(obj, next(iter(rel.local_columns)).key)
+            else:
+                current = getattr(obj, name)
+            if current != wanted:
+                label = describe(obj)
+                raise StaleRecordError(
+                    f'"{label}" was changed elsewhere since this change was made, so it '
+                    "cannot be undone or redone automatically. Reload it to see the other change."
+                )
 
     def apply(self, session: Session) -> SetFields:
         obj = _load(session, self.table, self.id)
         _check_version(obj, self.expected_version)
         mapper = inspect(type(obj))
+        self._check_expected(obj, mapper)
         old: dict[str, Any] = {}
+        written: dict[str, Any] = {}
         for name, value in self.values.items():
             rel = mapper.relationships.get(name)
             if rel is not None and rel.secondary is not None:
@@ -79,6 +111,7 @@ class SetFields:
                 old[name] = [o.id for o in getattr(obj, name)]
                 objs = [session.get(target, i) for i in value]
                 setattr(obj, name, [o for o in objs if o is not None])
+                written[name] = [o.id for o in objs if o is not None]
             elif name in mapper.column_attrs:
                 old[name] = getattr(obj, name)
                 setattr(obj, name, value)
@@ -89,7 +122,15 @@ class SetFields:
             else:
                 raise ValidationError(name, f"{type(obj).__name__} has no field {name!r}.")
         session.flush()
-        return SetFields(self.table, self.id, old, getattr(obj, "version", None))
+        for name in self.values:
+            if name not in written:
+                rel = mapper.relationships.get(name)
+                written[name] = (
+                    getattr(obj, next(iter(rel.local_columns)).key)
+                    if rel is not None
+                    else getattr(obj, name)
+                )
+        return SetFields(self.table, self.id, old, None, written)
 
 
 # --- deleting and restoring whole records -------------------------------------------------

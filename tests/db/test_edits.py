@@ -164,3 +164,32 @@ def test_restore_raises_the_version_for_subscribers(sample_db: Database) -> None
     with sample_db.sessions() as s:
         assert s.get(Milestone, m_id).version == version + 1  # type: ignore[union-attr]
     assert isinstance(restore, Restore)
+
+
+def test_two_edits_of_one_record_undo_in_turn(sample_db: Database) -> None:
+    """Each undo step moves the version on; the next undo must still be allowed."""
+    a_id = newest(sample_db)
+    before = dump(sample_db)
+    undo_rename, _ = sample_db.run(SetFields("agreement", a_id, {"title": "Renamed"}).apply)
+    undo_aims, _ = sample_db.run(SetFields("agreement", a_id, {"aims": "New aims"}).apply)
+    redo_aims, _ = sample_db.run(undo_aims.apply)
+    redo_rename, _ = sample_db.run(undo_rename.apply)
+    assert dump(sample_db) == before
+    sample_db.run(redo_rename.apply)
+    sample_db.run(redo_aims.apply)
+    with sample_db.sessions() as s:
+        a = s.get(Agreement, a_id)
+        assert a is not None and (a.title, a.aims) == ("Renamed", "New aims")
+
+
+def test_contact_named_by_name_in_stale_message(sample_db: Database) -> None:
+    from db.models import Contact
+
+    with sample_db.sessions() as s:
+        c = s.scalars(select(Contact).where(Contact.name == "Jukka Mäkelä")).one()
+        c_id = c.id
+    inverse, _ = sample_db.run(SetFields("contact", c_id, {"title": "Former mayor"}).apply)
+    with sample_db.transaction() as s:
+        s.get(Contact, c_id).title = "Someone else's edit"  # type: ignore[union-attr]
+    with pytest.raises(StaleRecordError, match="Jukka Mäkelä"):
+        sample_db.run(inverse.apply)
