@@ -32,12 +32,22 @@ class EditCommand(QUndoCommand):
         try:
             self._pending, _ = self._context.run_inverse(self._pending)
         except AccordError as exc:
-            self.setObsolete(True)  # the stack drops a command it cannot carry out
-            QMessageBox.warning(
-                QApplication.activeWindow(),
-                QApplication.translate("EditCommand", "Accord"),
-                exc.message,
+            self._refuse(exc.message)
+        except Exception as exc:  # the database refused: nothing was written (one transaction)
+            logging.getLogger("accord.undo").exception("undo/redo of %r failed", self.text())
+            first_line = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            self._refuse(
+                QApplication.translate(
+                    "EditCommand",
+                    "This step could not be undone or redone (%1). Nothing was changed.",
+                ).replace("%1", first_line)
             )
+
+    def _refuse(self, message: str) -> None:
+        self.setObsolete(True)  # the stack drops a command it cannot carry out
+        QMessageBox.warning(
+            QApplication.activeWindow(), QApplication.translate("EditCommand", "Accord"), message
+        )
 
     def redo(self) -> None:
         if self._applied_on_push:
