@@ -152,8 +152,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Reports…"), self.show_reports))
         file_menu.addAction(self._action(self.tr("Print Pre&view…"), self.print_preview))
-        file_menu.addAction(self._action(self.tr("&Print…"), self.print_report,
-                                         QKeySequence.StandardKey.Print))
+        file_menu.addAction(
+            self._action(self.tr("&Print…"), self.print_report, QKeySequence.StandardKey.Print)
+        )
         file_menu.addAction(self._action(self.tr("Export P&DF…"), self.export_pdf))
         file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("Back Up &Now"), self.backup_now))

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.types import TypeDecorator
 
 from db.models import Base
+from db.search import include_name
 
 target_metadata = Base.metadata
 
@@ -28,6 +29,8 @@ def run(connection: Any) -> None:
         render_as_batch=True,
         render_item=render_item,
         compare_type=True,
+        # The FTS5 search index (migration 0002) is SQL only, not a model: leave it alone.
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
