@@ -18,6 +18,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -380,6 +381,8 @@ class Milestone(Published, Base):
     """Anything dated that matters to an agreement, events and event series included."""
 
     __tablename__ = "milestone"
+    #: "Next milestone of each agreement" and per-agreement date ranges read this index.
+    __table_args__ = (Index("ix_milestone_agreement_starts_on", "agreement_id", "starts_on"),)
 
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
