@@ -150,6 +150,15 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._populate_recent)
         file_menu.addAction(self._action(self.tr("New from &Sample…"), self.new_from_sample))
         file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(
+                self.tr("&Export Calendar…"),
+                self.export_calendar,
+                QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_E),
+            )
+        )
+        file_menu.addAction(self._action(self.tr("&Import Calendar…"), self.import_calendar))
+        file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("&Reports…"), self.show_reports))
         file_menu.addAction(self._action(self.tr("Print Pre&view…"), self.print_preview))
         file_menu.addAction(
@@ -242,6 +251,21 @@ class MainWindow(QMainWindow):
         self.start_automatic_backups()
         self.context.message.emit(self.tr("Opened %1").replace("%1", opened.db.display_name))
         return True
+
+    # --- calendars ------------------------------------------------------------------------
+
+    def export_calendar(self) -> None:
+        from desktop.ics.dialogs import show_export_dialog
+
+        agreement = self.current_agreement_id()
+        show_export_dialog(
+            self.context, self, agreement_ids=(agreement,) if agreement is not None else ()
+        )
+
+    def import_calendar(self) -> None:
+        from desktop.ics.dialogs import show_import_dialog
+
+        show_import_dialog(self.context, self)
 
     # --- reports --------------------------------------------------------------------------
 
