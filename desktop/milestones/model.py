@@ -1,0 +1,303 @@
+"""The milestones table: one model, three labelled sections, rows loaded lazily by id.
+
+Why one model with header rows rather than three views: one view gives one selection, one
+keyboard path through every group (arrow keys, Page Down, Home/End) and one scroll bar that
+stays smooth with 200,000 rows, where three stacked views would each need their own height
+and scrolling. Header rows ("Upcoming · 12") span the table, cannot be selected, and are
+skipped by the arrow keys (they have no item flags).
+
+Loading follows Anki's browser: `refresh()` reads the ordered ids of each group (one
+query), and rows are read by id in blocks of `BLOCK`. `data()` never touches the database:
+for a row not yet loaded it returns a placeholder and asks for its block, which a zero-time
+timer loads in one short session and announces with `dataChanged`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from db import recurrence
+from db.operations import milestones as ops
+from desktop import dates_display
+from desktop.context import AppContext
+from desktop.milestones import labels
+
+Index = QModelIndex | QPersistentModelIndex
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+GroupRole = Qt.ItemDataRole.UserRole + 2
+IsHeaderRole = Qt.ItemDataRole.UserRole + 3
+
+_HEADER = -1  # marker in the row list for a section's header row
+
+
+class MilestoneTableModel(QAbstractTableModel):
+    COLUMNS = ("title", "date", "kind", "status", "agreement", "focus_areas", "location")
+    BLOCK = 200
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.filters = ops.MilestoneFilter()
+        # One entry per table row: a milestone id, or _HEADER for a section's first row.
+        self._rows: list[int] = []
+        self._sections: list[tuple[int, str, int]] = []  # (header row, group, count)
+        self._row_of: dict[int, int] = {}
+        self._cache: dict[int, dict[str, Any]] = {}
+        self._loaded_blocks: set[int] = set()
+        self._pending: set[int] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._load_pending)
+        self._headers = (
+            self.tr("Title"),
+            self.tr("Date"),
+            self.tr("Kind"),
+            self.tr("Status"),
+            self.tr("Agreement"),
+            self.tr("Focus areas"),
+            self.tr("Place"),
+        )
+        self._kinds = labels.kinds()
+        self._statuses = labels.statuses()
+        self._group_names = labels.groups()
+        self.total = 0
+        self.refresh()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def set_filters(self, filters: ops.MilestoneFilter) -> None:
+        self.filters = filters
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the ids again (after a change or a new filter); rows reload as needed."""
+        today = self._context.today()
+        with self._context.db.sessions() as session:
+            groups = ops.milestone_ids(session, self.filters, today)
+        self.beginResetModel()
+        self._rows = []
+        self._sections = []
+        for group in ops.GROUPS:
+            ids = groups[group]
+            self._sections.append((len(self._rows), group, len(ids)))
+            self._rows.append(_HEADER)
+            self._rows.extend(ids)
+        self._row_of = {mid: row for row, mid in enumerate(self._rows) if mid != _HEADER}
+        self.total = len(self._row_of)
+        self._cache.clear()
+        self._loaded_blocks.clear()
+        self._pending.clear()
+        self.endResetModel()
+
+    def prefetch(self, first_row: int, last_row: int) -> None:
+        """Load the blocks covering these rows now (used after a refresh, not from data())."""
+        if not self._rows:
+            return
+        first = max(0, first_row) // self.BLOCK
+        last = min(len(self._rows) - 1, max(first_row, last_row)) // self.BLOCK
+        self._load_blocks(range(first, last + 1))
+
+    def _request(self, row: int) -> None:
+        block = row // self.BLOCK
+        if block not in self._loaded_blocks:
+            self._pending.add(block)
+            if not self._timer.isActive():
+                self._timer.start()
+
+    def _load_pending(self) -> None:
+        blocks, self._pending = self._pending, set()
+        self._load_blocks(blocks)
+
+    def _load_blocks(self, blocks: Iterable[int]) -> None:
+        wanted = sorted(b for b in set(blocks) if b not in self._loaded_blocks)
+        if not wanted:
+            return
+        ids = [
+            mid
+            for b in wanted
+            for mid in self._rows[b * self.BLOCK : (b + 1) * self.BLOCK]
+            if mid != _HEADER
+        ]
+        with self._context.db.sessions() as session:
+            rows = ops.milestone_rows(session, ids)
+        self._cache.update(rows)
+        for b in wanted:
+            self._loaded_blocks.add(b)
+            first = b * self.BLOCK
+            last = min(len(self._rows), first + self.BLOCK) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.COLUMNS) - 1))
+
+    def loaded_count(self) -> int:
+        """How many milestone rows are in memory (the lazy-loading tests read this)."""
+        return len(self._cache)
+
+    # --- lookups for the page ---------------------------------------------------------------
+
+    def milestone_id(self, row: int) -> int | None:
+        if 0 <= row < len(self._rows) and self._rows[row] != _HEADER:
+            return self._rows[row]
+        return None
+
+    def row_of(self, milestone_id: int) -> int | None:
+        return self._row_of.get(milestone_id)
+
+    def record(self, milestone_id: int) -> dict[str, Any] | None:
+        """The loaded row of a milestone, if it is in memory."""
+        return self._cache.get(milestone_id)
+
+    def sections(self) -> list[tuple[int, str, int]]:
+        """(header row, group, count) for "upcoming", "past", "undated"."""
+        return list(self._sections)
+
+    def group_of_row(self, row: int) -> str | None:
+        found = None
+        for header, group, _ in self._sections:
+            if row >= header:
+                found = group
+        return found
+
+    def header_rows(self) -> list[int]:
+        return [header for header, _, _ in self._sections]
+
+    # --- the model interface -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()] == _HEADER:
+            return Qt.ItemFlag.NoItemFlags  # not selectable; the arrow keys skip it
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = index.row(), index.column()
+        mid = self._rows[row]
+        if mid == _HEADER:
+            return self._header_data(row, column, role)
+        if role == IdRole:
+            return mid
+        if role == GroupRole:
+            return self.group_of_row(row)
+        if role == IsHeaderRole:
+            return False
+        record = self._cache.get(mid)
+        if record is None:
+            self._request(row)
+            if role == Qt.ItemDataRole.DisplayRole and column == 0:
+                return "…"
+            return None
+        return self._row_data(record, self.COLUMNS[column], role)
+
+    def _header_data(self, row: int, column: int, role: int) -> Any:
+        group, count = next((g, c) for h, g, c in self._sections if h == row)
+        if role == IsHeaderRole:
+            return True
+        if role == GroupRole:
+            return group
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column != 0:
+                return None
+            name = self._group_names[group]
+            if count == 0:
+                if group == "undated" and self.filters.has_range:
+                    return self.tr("%1 · not shown while filtering by date").replace("%1", name)
+                return self.tr("%1 · none").replace("%1", name)
+            return self.tr("%1 · %2").replace("%1", name).replace("%2", f"{count:,}")
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont(QApplication.font())
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QApplication.palette().color(QPalette.ColorRole.Mid).lighter(150))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QApplication.palette().color(QPalette.ColorRole.Text))
+        return None
+
+    def _row_data(self, record: dict[str, Any], column: str, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(record, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(record, column)
+        if role == Qt.ItemDataRole.FontRole and record["status"] == "cancelled":
+            font = QFont(QApplication.font())
+            font.setStrikeOut(True)
+            return font
+        return None
+
+    def _display(self, record: dict[str, Any], column: str) -> str:
+        if column == "title":
+            return str(record["title"])
+        if column == "date":
+            text = dates_display.short_text(record["when"])
+            end = record["end"]
+            if end is not None and end.start != record["when"].start:
+                text += " – " + dates_display.short_text(end)
+            if record["rrule"]:
+                text += " ↻"
+            return text
+        if column == "kind":
+            return self._kinds.get(record["kind"], record["kind"])
+        if column == "status":
+            return self._statuses.get(record["status"], record["status"])
+        if column == "agreement":
+            return str(record["agreement"])
+        if column == "focus_areas":
+            return ", ".join(record["focus_areas"])
+        if column == "location":
+            return str(record["location"] or "")
+        return ""
+
+    def _tooltip(self, record: dict[str, Any], column: str) -> str | None:
+        if column != "date":
+            return self._display(record, column) or None
+        lines = [dates_display.describe(record["when"])]
+        if record["date_wording"]:
+            lines.append(self.tr("Entered as “%1”").replace("%1", record["date_wording"]))
+        if record["rrule"]:
+            lines.append(recurrence.describe_rule(record["rrule"], record["when"]))
+        return "\n".join(lines)
+
+    # --- for tests and the page --------------------------------------------------------------
+
+    def ids_in(self, group: str) -> list[int]:
+        for header, name, count in self._sections:
+            if name == group:
+                return self._rows[header + 1 : header + 1 + count]
+        return []
+
+    def today(self) -> date:
+        return self._context.today()
