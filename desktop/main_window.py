@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title())
             self.sidebar.addItem(item)
         self.sidebar.setCurrentRow(0)
+        from desktop.ics.context_menus import install as install_calendar_menus
+
+        install_calendar_menus(self)
         label = self.tr("Database: %1").replace("%1", self.context.db.display_name)
         if self.context.read_only:
             label += " " + self.tr("(read-only)")
@@ -271,7 +274,8 @@ class MainWindow(QMainWindow):
 
     def current_agreement_id(self) -> int | None:
         """The agreement the user is looking at, if any (for dossiers and exports)."""
-        getter = getattr(self.current_page(), "current_agreement_id", None)
+        page = self.current_page()
+        getter = getattr(page, "current_agreement_id", None) or getattr(page, "selected_id", None)
         return getter() if callable(getter) else None
 
     def show_reports(self) -> None:
