@@ -151,3 +151,23 @@ def list_backups(database: Path) -> Iterable[Path]:
     return sorted(
         folder.glob(f"{database.stem}-*.db"), key=lambda p: p.stat().st_mtime, reverse=True
     )
+
+
+#: Copies made before an import: enough to step back over a bad afternoon, bounded on disk.
+KEEP_BEFORE_IMPORT = 10
+
+
+def backup_before_import(database: Path | None, now: datetime | None = None) -> Path | None:
+    """Copy the database aside before an import changes it; prune the oldest such copies.
+
+    None for a database that is not a local file (a shared server keeps its own backups).
+    """
+    if database is None or not database.exists():
+        return None
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    folder = backups_dir_for(database)
+    made = copy_database(database, folder / f"{database.stem}-before-import-{stamp}.db")
+    old = sorted(folder.glob(f"{database.stem}-before-import-*.db"), reverse=True)
+    for extra in old[KEEP_BEFORE_IMPORT:]:
+        extra.unlink()
+    return made

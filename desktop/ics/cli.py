@@ -250,6 +250,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 focus_id = ids[0]
             rows = preview(session, parsed, agreement_id=agreement_id)
         if not args.dry_run:
+            from db.backup import backup_before_import
+
+            saved = backup_before_import(db.path)
+            if saved is not None:
+                print(f"Backup before import: {saved}", file=sys.stderr)
             result, _changes = db.run(
                 apply_import,
                 parsed,

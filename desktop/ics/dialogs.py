@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import queries
+from db.backup import backup_before_import
 from db.enums import MilestoneKind
 from db.errors import AccordError
 from desktop.commands import EditCommand
@@ -802,6 +803,7 @@ class ImportDialog(QDialog):
         }
 
         def work(progress: Callable[[int, int], None], should_stop: Callable[[], bool]) -> Any:
+            backup_before_import(db.path)  # off the GUI thread: a large file takes a moment
             return db.run(
                 apply_import, parsed, progress=progress, should_stop=should_stop, **options
             )
