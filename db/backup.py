@@ -166,6 +166,8 @@ def backup_before_import(database: Path | None, now: datetime | None = None) -> 
         return None
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     folder = backups_dir_for(database)
+    for left in folder.glob(f"{database.stem}-before-import-*.db.partial"):
+        left.unlink(missing_ok=True)  # from a copy cut short by a kill; we hold the lock
     made = copy_database(database, folder / f"{database.stem}-before-import-{stamp}.db")
     old = sorted(folder.glob(f"{database.stem}-before-import-*.db"), reverse=True)
     for extra in old[KEEP_BEFORE_IMPORT:]:

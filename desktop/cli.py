@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib import import_module
 from pathlib import Path
 from typing import Any, NoReturn
@@ -189,6 +189,11 @@ def _sqlite_path(args: argparse.Namespace) -> Path:
             "server with its own tools (e.g. pg_dump)."
         )
     return Path(url.database or "")
+
+
+def writer_lock(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """The one-writer lock for a command that changes a database file (none for a server)."""
+    return writing(_sqlite_path(args)) if _is_file(args) else nullcontext()
 
 
 @contextmanager

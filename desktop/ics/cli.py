@@ -225,11 +225,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from db.operations import find_agreement
-    from desktop.cli import open_db
-    from desktop.ics.importer import Action, apply_import, preview, read_file
+    from desktop.cli import writer_lock
+    from desktop.ics.importer import read_file
 
     parsed = read_file(args.file, default_tz=args.default_tz)
+    if args.dry_run:
+        return _import(args, parsed)
+    with writer_lock(args):  # refused, naming the holder, while another Accord writes
+        return _import(args, parsed)
+
+
+def _import(args: argparse.Namespace, parsed: Any) -> int:
+    from db.operations import find_agreement
+    from desktop.cli import open_db
+    from desktop.ics.importer import Action, apply_import, preview
+
     db = open_db(args)
     try:
         with db.sessions() as session:

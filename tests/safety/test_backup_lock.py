@@ -95,6 +95,27 @@ def test_cli_write_refused_while_another_accord_holds_it(
     assert everything(db_path)["agreements"] == []
 
 
+def test_cli_import_refused_while_another_accord_holds_it(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["init", "--sample", "--db", str(db_path)]) == 0
+    before = everything(db_path)
+    google = ROOT / "tests" / "ics" / "fixtures" / "google-calendar.ics"
+    args = ["import-ics", str(google), "--db", str(db_path)]
+    args += ["--agreement", "Strategic partnership agreement 2025–2029"]
+    child = start_holder(db_path)
+    try:
+        capsys.readouterr()
+        assert cli.main(args) == 2
+        assert "is open in" in capsys.readouterr().err
+        assert cli.main([*args, "--dry-run"]) == 0  # reading is never refused
+    finally:
+        child.kill()
+        child.wait()
+    assert everything(db_path) == before
+    assert not (db_path.parent / "backups").exists()  # refused before anything was copied
+
+
 def test_backup_then_restore_gives_back_exactly_what_was_backed_up(
     sample_db: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

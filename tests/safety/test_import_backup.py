@@ -69,6 +69,11 @@ def test_before_import_copies_are_pruned(db_path: Path, sample_db: Database) -> 
     ]
     kept = before_import_copies(sample_db.path)  # type: ignore[arg-type]
     assert kept == made[3:]
+    folder = sample_db.path.parent / "backups"  # type: ignore[union-attr]
+    cut_short = folder / "accord-before-import-20261129-080000-000000.db.partial"
+    cut_short.write_bytes(b"half a copy")
+    backup_before_import(sample_db.path)
+    assert not cut_short.exists()
 
 
 def test_no_copy_for_a_database_that_is_not_a_file() -> None:
