@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as text_sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from db.dates import FlexDate, Precision
@@ -366,6 +367,12 @@ class IndicatorValue(Base):
 # --- milestones ---------------------------------------------------------------------------
 
 
+#: Milestones that reach more than a year past their start: series and long explicit ends.
+#: The partial index's predicate; a query must repeat it word for word to use the index.
+SPREAD_SQLITE = "rrule IS NOT NULL OR ends_on > date(starts_on, '+366 days')"
+SPREAD_POSTGRESQL = "rrule IS NOT NULL OR ends_on > starts_on + 366"
+
+
 class MilestoneFocusArea(Base):
     __tablename__ = "milestone_focus_area"
 
@@ -381,8 +388,17 @@ class Milestone(Published, Base):
     """Anything dated that matters to an agreement, events and event series included."""
 
     __tablename__ = "milestone"
-    #: "Next milestone of each agreement" and per-agreement date ranges read this index.
-    __table_args__ = (Index("ix_milestone_agreement_starts_on", "agreement_id", "starts_on"),)
+    #: "Next milestone of each agreement" and per-agreement date ranges read the first index;
+    #: the Overview and the Calendar read series and long spans through the second (0004).
+    __table_args__ = (
+        Index("ix_milestone_agreement_starts_on", "agreement_id", "starts_on"),
+        Index(
+            "ix_milestone_spread_starts_on",
+            "starts_on",
+            sqlite_where=text_sql(SPREAD_SQLITE),
+            postgresql_where=text_sql(SPREAD_POSTGRESQL),
+        ),
+    )
 
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
