@@ -92,6 +92,11 @@ _DATETIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
 _PHONE = re.compile(r"\+?[\d\s\-().]{5,}")
 
 
+#: Properties an event has at most once (RFC 5545 3.6.1) and whose meaning a second copy
+#: would make a guess.
+_ONCE = frozenset({"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "UID"})
+
+
 class IcsError(ValidationError):
     """A file Accord will not import, with the line and the problem, in one sentence."""
 
@@ -130,7 +135,14 @@ def _decode(data: bytes) -> tuple[list[_Line], list[str]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        data = data.decode("utf-16").encode("utf-8")
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            raise IcsError(
+                None,
+                "the file is UTF-16 but breaks off in the middle of a character: it is "
+                "truncated or damaged. Export it again.",
+            ) from None
         notes.append("The file is UTF-16; it was read as such.")
     physical = re.split(rb"\r\n|\n|\r", data)
     logical: list[tuple[int, bytearray]] = []
@@ -235,6 +247,12 @@ def _structure(lines: list[_Line]) -> list[_Component]:
         if not stack:
             raise IcsError(line.number, f'"{name}" stands outside BEGIN:VCALENDAR … END.')
         component = stack[-1]
+        if component.name == "VEVENT" and name in _ONCE and name in component.props:
+            raise IcsError(
+                line.number,
+                f"{name} appears a second time in the VEVENT begun on line {component.line} "
+                f"(first on line {component.props[name]}); an event has one {name}.",
+            )
         component.props.setdefault(name, line.number)
         if component.name == "VEVENT" and name in DATE_PROPERTIES:
             problem = _date_problem(name, value.strip(), params)

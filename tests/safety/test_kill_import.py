@@ -50,9 +50,9 @@ def calendar(path: Path, round_no: int, events: int) -> None:
 
 
 def start(db_path: Path, ics: Path) -> subprocess.Popen[str]:
+    args = ["import-ics", str(ics), "--db", str(db_path), "--agreement", AGREEMENT]
     return subprocess.Popen(
-        [sys.executable, "-c", CLI, "import-ics", str(ics), "--db", str(db_path)]
-        + ["--agreement", AGREEMENT],
+        [sys.executable, "-c", CLI, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -133,7 +133,7 @@ def kill_imports(tmp_path: Path, rounds: int, events: int, seed: int) -> tuple[i
 
 
 def test_import_killed_midway_is_all_or_nothing(tmp_path: Path) -> None:
-    inside, rounds = kill_imports(tmp_path, rounds=4, events=600, seed=20261129)
+    inside, _ = kill_imports(tmp_path, rounds=4, events=600, seed=20261129)
     assert inside >= 1, "no kill landed inside an import: the test proved nothing"
 
 
