@@ -21,7 +21,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QLinearGradient,
+    QPainter,
+    QPen,
+    QPolygonF,
+)
 
 from db.enums import MilestoneKind, MilestoneStatus
 from desktop.reports.content import Mark, Pattern, TimelineData, TimelineItem, translate
@@ -30,6 +38,7 @@ INK = QColor("#1a1a1a")
 MUTED = QColor("#5c5c5c")
 GRID = QColor("#c8c8c8")
 YEAR_BAND = QColor("#f2f2f2")
+PAPER = QColor("white")
 _IMPORTANT = (
     MilestoneKind.SIGNING,
     MilestoneKind.TERM_START,
@@ -133,7 +142,21 @@ def _wrap(metrics: QFontMetricsF, text: str, width: float, max_lines: int) -> li
     return [_elide(metrics, line, width) for line in lines[:max_lines]]
 
 
-def _diamond(painter: QPainter, centre: QPointF, radius: float, filled: bool) -> None:
+# --- primitives shared with the Timeline view (desktop/timeline/drawing.py) -------------------
+
+
+def diamond(
+    painter: QPainter,
+    centre: QPointF,
+    radius: float,
+    filled: bool,
+    ink: QColor = INK,
+    ground: QColor = PAPER,
+) -> None:
+    """A milestone known to the day: filled when done, open when still to come.
+
+    The outline uses the painter's current pen.
+    """
     polygon = QPolygonF(
         [
             QPointF(centre.x(), centre.y() - radius),
@@ -142,8 +165,71 @@ def _diamond(painter: QPainter, centre: QPointF, radius: float, filled: bool) ->
             QPointF(centre.x() - radius, centre.y()),
         ]
     )
-    painter.setBrush(INK if filled else QColor("white"))
+    painter.setBrush(ink if filled else ground)
     painter.drawPolygon(polygon)
+
+
+def _diamond(painter: QPainter, centre: QPointF, radius: float, filled: bool) -> None:
+    diamond(painter, centre, radius, filled)
+
+
+def soft_span(
+    painter: QPainter,
+    rect: QRectF,
+    colour: QColor,
+    edge: QColor | None = None,
+    fade: float = 0.0,
+    edge_width: float = 0.0,
+) -> None:
+    """A date known only to a month, season or year: the days it may fall on, edges fading.
+
+    Solid in the middle and transparent at both ends (over `fade`, at most a quarter of
+    the width each), so that it reads as "somewhere in here", not as a bar with a start
+    and an end; thin lines along the top and bottom (`edge`) keep it visible in greyscale.
+    """
+    width = rect.width()
+    fade = min(fade or rect.height(), width / 4)
+    if width <= 2 or fade <= 0.5:
+        painter.fillRect(rect, colour)
+    else:
+        gradient = QLinearGradient(rect.left(), 0, rect.right(), 0)
+        clear = QColor(colour)
+        clear.setAlpha(0)
+        gradient.setColorAt(0.0, clear)
+        gradient.setColorAt(fade / width, colour)
+        gradient.setColorAt(1 - fade / width, colour)
+        gradient.setColorAt(1.0, clear)
+        painter.fillRect(rect, gradient)
+    if edge is not None:
+        painter.setPen(QPen(edge, edge_width))
+        inset = min(fade, width / 4) / 2
+        painter.drawLine(QLineF(rect.left() + inset, rect.top(), rect.right() - inset, rect.top()))
+        painter.drawLine(
+            QLineF(rect.left() + inset, rect.bottom(), rect.right() - inset, rect.bottom())
+        )
+
+
+def today_line(
+    painter: QPainter, x: float, top: float, bottom: float, width: float, ink: QColor
+) -> None:
+    """Today: a dashed vertical line (dashes survive greyscale and sit apart from grid lines)."""
+    painter.setPen(QPen(ink, width, Qt.PenStyle.DashLine))
+    painter.drawLine(QLineF(x, top, x, bottom))
+
+
+def renewal_arrow(painter: QPainter, tip: QPointF, size: float, ink: QColor) -> None:
+    """The link from an agreement to the one that renews it: a small arrowhead pointing on."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ink)
+    painter.drawPolygon(
+        QPolygonF(
+            [
+                tip,
+                QPointF(tip.x() - size, tip.y() - size * 0.7),
+                QPointF(tip.x() - size, tip.y() + size * 0.7),
+            ]
+        )
+    )
 
 
 def _priority(item: TimelineItem) -> tuple[int, int, date]:
@@ -253,9 +339,7 @@ def draw_timeline(
     # Today, under the lanes' labels so that it never crosses their text.
     if data.today is not None and data.start <= data.today <= data.end:
         x = x_of(data.today) + (x_of(data.today + timedelta(days=1)) - x_of(data.today)) / 2
-        pen = QPen(INK, 1.0 * pt, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.drawLine(QLineF(x, lanes_top, x, lanes_bottom))
+        today_line(painter, x, lanes_top, lanes_bottom, 1.0 * pt, INK)
         painter.setFont(small_font)
         text = translate("reports", "Today")
         width = fm_small.horizontalAdvance(text) + 4 * pt
@@ -322,9 +406,7 @@ def draw_timeline(
         painter, fm_small, x + 2 * radius + 3 * pt, y, translate("reports", "planned or confirmed")
     )
     bar = QRectF(x, mid - 2.5 * pt, 18 * pt, 5 * pt)
-    painter.setPen(QPen(INK, 0.5 * pt))
-    painter.setBrush(QColor(120, 120, 120, 90))
-    painter.drawRect(bar)
+    soft_span(painter, bar, QColor(120, 120, 120, 150), INK, 3 * pt, 0.5 * pt)
     x = _legend_text(
         painter,
         fm_small,
@@ -399,15 +481,18 @@ def _draw_lane(
         else QColor("#777777")
     )
     soft = QColor(colour)
-    soft.setAlpha(95)
-    painter.setPen(QPen(INK, 0.35 * pt))
-    painter.setBrush(soft)
+    soft.setAlpha(120)
     for item in items:
         if item.approximate:
             left = position(item.start)
             right = position(item.end + timedelta(days=1))
-            painter.drawRect(
-                QRectF(left, marker_y - 2.6 * pt, max(right - left, 1.5 * pt), 5.2 * pt)
+            soft_span(
+                painter,
+                QRectF(left, marker_y - 2.6 * pt, max(right - left, 1.5 * pt), 5.2 * pt),
+                soft,
+                INK,
+                4 * pt,
+                0.35 * pt,
             )
     painter.setPen(QPen(INK, 0.7 * pt))
     anchors: dict[int, float] = {}
