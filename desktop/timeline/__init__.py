@@ -1,0 +1,1 @@
+"""The Timeline view: agreements along their renewal chains, milestones on focus-area lanes."""
