@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,6 +32,7 @@ from desktop.pages import Page, build_pages
 from desktop.search.widget import SearchBox
 from desktop.version import accord_version
 
+PageT = TypeVar("PageT", bound=Page)
 RECENT_KEY = "files/recent"
 MAX_RECENT = 8
 
@@ -116,7 +118,17 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page:
         return self.pages[self.stack.currentIndex()]
 
-    def show_page(self, index: int) -> None:
+    def page_index(self, kind: type[Page]) -> int:
+        """Where a kind of page is in the sidebar (the order may grow; never hard-code it)."""
+        return next(i for i, page in enumerate(self.pages) if isinstance(page, kind))
+
+    def page(self, kind: type[PageT]) -> PageT:
+        found = self.pages[self.page_index(kind)]
+        assert isinstance(found, kind)
+        return found
+
+    def show_page(self, which: int | type[Page]) -> None:
+        index = which if isinstance(which, int) else self.page_index(which)
         self.sidebar.setCurrentRow(index)
         self.current_page().setFocus()
 

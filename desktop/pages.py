@@ -35,14 +35,19 @@ class Page(QWidget):
 
 
 def build_pages(context: AppContext, parent: QWidget) -> list[Page]:
+    """The pages in sidebar order; Ctrl+1… follow this order, and the first opens on start."""
     from desktop.agreements.page import AgreementsPage
+    from desktop.calendar.page import CalendarPage
     from desktop.contacts.page import ContactsPage
     from desktop.milestones.page import MilestonesPage
     from desktop.organisations.page import OrganisationsPage
+    from desktop.overview.page import OverviewPage
 
     return [
+        OverviewPage(context, parent),
         AgreementsPage(context, parent),
         MilestonesPage(context, parent),
+        CalendarPage(context, parent),
         ContactsPage(context, parent),
         OrganisationsPage(context, parent),
     ]

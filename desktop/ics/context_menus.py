@@ -41,7 +41,10 @@ def _attach(
 
 
 def install(window: MainWindow) -> None:
-    agreements, milestones = window.pages[0], window.pages[1]
+    from desktop.agreements.page import AgreementsPage
+    from desktop.milestones.page import MilestonesPage
+
+    agreements, milestones = window.page(AgreementsPage), window.page(MilestonesPage)
     tr = window.tr
     table = getattr(agreements, "table", None)
     if table is not None:

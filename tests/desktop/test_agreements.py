@@ -53,6 +53,7 @@ from desktop.agreements.model import (
 from desktop.agreements.page import AgreementsPage
 from desktop.context import AppContext
 from desktop.main_window import MainWindow
+from desktop.milestones.page import MilestonesPage
 
 TODAY = date(2026, 11, 29)
 CURRENT = "Strategic partnership agreement 2025–2029"
@@ -69,6 +70,7 @@ def make_window(qtbot: QtBot, db: Database) -> MainWindow:
     with qtbot.waitExposed(win):
         win.show()
     win.activateWindow()
+    win.show_page(AgreementsPage)  # the window opens on the Overview
     return win
 
 
@@ -96,9 +98,7 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def page_of(win: MainWindow) -> AgreementsPage:
-    page = win.pages[0]
-    assert isinstance(page, AgreementsPage)
-    return page
+    return win.page(AgreementsPage)
 
 
 def undo_text(win: MainWindow) -> str:
@@ -793,7 +793,7 @@ def test_milestones_open_on_enter_and_a_new_one_is_added(window: MainWindow, qtb
     with qtbot.waitSignal(window.context.open_record) as blocker:
         qtbot.keyClick(section.table, Key.Key_Return)
     assert blocker.args == ["milestone", section.model.id_at(1)]
-    window.show_page(0)
+    window.show_page(AgreementsPage)
     page.editor.show_section("milestones")
     with qtbot.waitSignal(window.context.open_record) as blocker:
         qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
@@ -949,7 +949,7 @@ def test_attachments_open_reveal_and_report_a_missing_file(
 
 def test_show_record_of_a_focus_area_opens_its_agreement_there(window: MainWindow) -> None:
     db, current = window.context.db, agreement_id(window.context.db)
-    window.show_page(1)
+    window.show_page(MilestonesPage)
     with db.sessions() as s:
         area = s.scalar(select(FocusArea).where(FocusArea.name == "Promoting learning"))
         objective = area.objectives[0].id

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from db import operations as ops
 from db.models import FocusArea, Milestone
 from db.session import Database
+from desktop.agreements.page import AgreementsPage
 from desktop.context import AppContext
 from desktop.ics import context_menus
 from desktop.main_window import MainWindow
+from desktop.milestones.page import MilestonesPage
 
 CURRENT = "Strategic partnership agreement 2025–2029"
 
@@ -52,18 +54,18 @@ def test_export_from_each_context_menu(
         thesis = s.scalars(select(Milestone.id).where(Milestone.title == "Thesis Day")).one()
 
     window.show_record("agreement", agreement)
-    right_click(window.pages[0].table)  # type: ignore[attr-defined]
+    right_click(window.page(AgreementsPage).table)  # type: ignore[attr-defined]
     window.show_record("focus_area", area)
-    editor = window.pages[0].editor  # type: ignore[attr-defined]
+    editor = window.page(AgreementsPage).editor  # type: ignore[attr-defined]
     editor.focus_areas.select_area(area)
     right_click(editor.focus_areas.areas)
     window.show_record("milestone", thesis)
-    right_click(window.pages[1].table)  # type: ignore[attr-defined]
+    right_click(window.page(MilestonesPage).table)  # type: ignore[attr-defined]
     assert calls == [
         {"agreement_ids": (agreement,)},
         {"focus_area_ids": (area,)},
         {"milestone_ids": (thesis,)},
     ]
     assert window.current_agreement_id() is None  # the milestones page has no agreement
-    window.show_page(0)
+    window.show_page(AgreementsPage)
     assert window.current_agreement_id() == agreement

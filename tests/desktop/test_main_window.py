@@ -11,8 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from db.session import Database
 from desktop.agreements.model import AgreementsModel
+from desktop.agreements.page import AgreementsPage
 from desktop.context import AppContext
 from desktop.main_window import MainWindow
+from desktop.overview.page import OverviewPage
 
 
 @pytest.fixture
@@ -25,7 +27,7 @@ def window(qtbot: QtBot, sample_db: Database) -> MainWindow:
 
 
 def test_window_lists_the_sample_agreements(window: MainWindow) -> None:
-    page = window.pages[0]
+    page = window.page(AgreementsPage)
     model = page.table.model()  # type: ignore[attr-defined]
     titles = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert titles[0] == "Partnership agreement 2012"
@@ -35,11 +37,17 @@ def test_window_lists_the_sample_agreements(window: MainWindow) -> None:
     assert not image.isNull() and image.width() > 400
 
 
-def test_sidebar_has_the_four_sections(window: MainWindow, qtbot: QtBot) -> None:
+def test_sidebar_sections_open_on_the_overview(window: MainWindow, qtbot: QtBot) -> None:
     names = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert names[:4] == ["Agreements", "Milestones", "Contacts", "Organisations"]
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentIndex() == 1
+    assert names[0] == "Overview" and names[-2:] == ["Contacts", "Organisations"]
+    order = [n for n in names if n in ("Agreements", "Milestones", "Calendar")]
+    assert order == ["Agreements", "Milestones", "Calendar"]
+    assert isinstance(window.current_page(), OverviewPage)
+    # Ctrl+1 … Ctrl+n follow the list, so that inserting a page renumbers the rest.
+    for index in reversed(range(len(names))):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + index), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentIndex() == index
+        assert window.sidebar.currentItem().text() == names[index]
 
 
 def test_menus_use_standard_shortcuts_and_roles(window: MainWindow) -> None:

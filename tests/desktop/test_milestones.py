@@ -73,7 +73,7 @@ def _window(qtbot: QtBot, db: Database, today: date = TODAY) -> MainWindow:
     with qtbot.waitExposed(win):
         win.show()
     win.activateWindow()
-    win.show_page(1)
+    win.show_page(MilestonesPage)
     return win
 
 
@@ -83,9 +83,7 @@ def window(qtbot: QtBot, sample_db: Database) -> MainWindow:
 
 
 def page_of(window: MainWindow) -> MilestonesPage:
-    page = window.pages[1]
-    assert isinstance(page, MilestonesPage)
-    return page
+    return window.page(MilestonesPage)
 
 
 def titles(db: Database, ids: list[int]) -> list[str]:

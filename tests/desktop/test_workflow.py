@@ -18,9 +18,11 @@ from sqlalchemy import select
 
 from db.dates import FlexDate, Precision
 from db.models import Agreement, FocusArea, Milestone
+from desktop.agreements.page import AgreementsPage
 from desktop.app import open_for_gui
 from desktop.context import AppContext
 from desktop.main_window import MainWindow
+from desktop.milestones.page import MilestonesPage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FIVE = [
@@ -58,8 +60,8 @@ def test_record_the_partnership_then_reopen(qtbot: QtBot, tmp_path: Path) -> Non
     db = window.context.db
 
     # Agreements page: Ctrl+N, title, term.
-    window.show_page(0)
-    agreements = window.pages[0]
+    window.show_page(AgreementsPage)
+    agreements = window.page(AgreementsPage)
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
     overview = agreements.editor.overview  # type: ignore[attr-defined]
     assert QApplication.focusWidget() is overview.title
@@ -85,8 +87,9 @@ def test_record_the_partnership_then_reopen(qtbot: QtBot, tmp_path: Path) -> Non
         assert list(s.scalars(select(FocusArea.name).order_by(FocusArea.position))) == FIVE
 
     # Milestones page: Thesis Day, fall 2024.
-    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
-    milestones = window.pages[1]
+    # Ctrl+<n> follows the sidebar's order, whatever pages come before.
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + window.page_index(MilestonesPage)), CTRL)
+    milestones = window.page(MilestonesPage)
     assert window.stack.currentWidget() is milestones
     qtbot.keyClick(milestones.table, Qt.Key.Key_N, CTRL)  # type: ignore[attr-defined]
     editor = milestones.editor  # type: ignore[attr-defined]
@@ -113,7 +116,7 @@ def test_record_the_partnership_then_reopen(qtbot: QtBot, tmp_path: Path) -> Non
         assert s.get(Milestone, thesis_id).when == FlexDate.parse("fall 2024")  # type: ignore[union-attr]
 
     # Ctrl+F, type, Enter: the milestone opens.
-    window.show_page(0)
+    window.show_page(AgreementsPage)
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
     assert QApplication.focusWidget() is window.search
     qtbot.keyClicks(window.search, "thesis")
@@ -134,7 +137,7 @@ def test_record_the_partnership_then_reopen(qtbot: QtBot, tmp_path: Path) -> Non
         assert (agreement.term_start.to_text(), agreement.term_end.to_text()) == ("2025", "2029")
         assert [f.name for f in agreement.focus_areas] == FIVE
         assert [m.when.to_text() for m in agreement.milestones] == ["fall 2024"]
-    listed = again.pages[0].model  # type: ignore[attr-defined]
+    listed = again.page(AgreementsPage).model  # type: ignore[attr-defined]
     assert listed.rowCount() == 1
     again.close()
     again.context.close()
