@@ -13,6 +13,7 @@ visible timeline as a PNG, as a PDF page, or printed.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from datetime import date
 from pathlib import Path
@@ -179,7 +180,9 @@ class TimelinePage(Page):
                     snapshot: object = load_timeline(session)
             except Exception as exc:  # shown on the page, never lost in a thread
                 snapshot = exc
-            self._loader.loaded.emit(generation, snapshot)
+            # RuntimeError: the page was closed (another database opened) while reading.
+            with contextlib.suppress(RuntimeError):
+                self._loader.loaded.emit(generation, snapshot)
 
         thread = threading.Thread(target=work, name="timeline-load", daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
