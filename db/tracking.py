@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import getpass
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -141,12 +142,45 @@ def _check_before_flush(session: Session, flush_context: UOWTransaction, instanc
 
 
 def _log_after_flush(session: Session, flush_context: UOWTransaction) -> None:
-    rows = _rows(session)
+    write_log(session, _rows(session))
+
+
+def write_log(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Writes change-log rows in the session's transaction and notes them in its ChangeSet."""
     if rows:
         session.connection().execute(insert(ChangeLog), rows)
         changes: ChangeSet = session.info.setdefault("changes", ChangeSet())
         for r in rows:
             changes.add(r["action"], r["entity"], r["entity_id"])
+
+
+def log_inserts(
+    session: Session, entity: str, records: Iterable[tuple[int, str | None, str | None]]
+) -> None:
+    """Logs rows a bulk path inserted with Core, as the flush hook logs ORM inserts.
+
+    `records` are (id, uid, label) of the new rows of table `entity`: each gets the same
+    INSERT line an ORM insert gets, so history and undo do not depend on the write path.
+    """
+    who, at = current_user(), utcnow()
+    write_log(
+        session,
+        [
+            {
+                "at": at,
+                "who": who,
+                "action": ChangeAction.INSERT,
+                "entity": entity,
+                "entity_id": entity_id,
+                "entity_uid": uid,
+                "label": label[:300] if label else None,
+                "field": None,
+                "old": None,
+                "new": None,
+            }
+            for entity_id, uid, label in records
+        ],
+    )
 
 
 def _forget_changes(session: Session, *args: Any) -> None:

@@ -45,8 +45,8 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from db.dates import DEFAULT_TZ, FlexDate, Precision
 from db.edits import Batch, Delete, Edit, SetFields
@@ -61,7 +61,10 @@ from db.models import (
     FocusArea,
     Milestone,
     MilestoneContact,
+    MilestoneFocusArea,
 )
+from db.tracking import log_inserts
+from db.types import utcnow
 from db.validation import check_email, check_recurrence, normalise_phone
 from desktop.ics.export import (
     CATEGORY_COMMA,
@@ -1135,12 +1138,24 @@ class _History:
 
 def _history(session: Session, entity: str, uid: str, version: int) -> _History:
     """Our revision (the export's SEQUENCE) and the logged changes, newest first."""
+    return _histories(session, entity, {uid: version})[uid]
+
+
+def _histories(session: Session, entity: str, versions: dict[str, int]) -> dict[str, _History]:
+    """`_history` of many records (uid → version) with one query per 500 of them."""
     cl = ChangeLog.__table__
-    rows = session.execute(
-        select(cl.c.at, cl.c.action, cl.c.field, cl.c.old, cl.c.new)
-        .where(cl.c.entity == entity, cl.c.entity_uid == uid)
-        .order_by(cl.c.at.desc(), cl.c.id.desc())
-    ).all()
+    logged: dict[str, list[Any]] = defaultdict(list)
+    for chunk in _chunks(list(versions), 500):
+        for uid, *rest in session.execute(
+            select(cl.c.entity_uid, cl.c.at, cl.c.action, cl.c.field, cl.c.old, cl.c.new)
+            .where(cl.c.entity == entity, cl.c.entity_uid.in_(chunk))
+            .order_by(cl.c.at.desc(), cl.c.id.desc())
+        ):
+            logged[uid].append(rest)
+    return {uid: _grouped(entity, logged.get(uid, []), v) for uid, v in versions.items()}
+
+
+def _grouped(entity: str, rows: list[Any], version: int) -> _History:
     grouped: dict[datetime, list[tuple[str, str | None]]] = {}
     kinds: dict[datetime, set[str]] = defaultdict(set)
     for at, action, field_name, old, new in rows:
@@ -1211,7 +1226,11 @@ def preview(
     milestones = {
         m.uid: m
         for chunk in _chunks(keys, 500)
-        for m in session.scalars(select(Milestone).where(Milestone.uid.in_(chunk)))
+        for m in session.scalars(
+            select(Milestone)
+            .where(Milestone.uid.in_(chunk))
+            .options(selectinload(Milestone.focus_areas))
+        )
     }
     agreement_uids = {e.agreement_uid for e in parsed.events if e.agreement_uid}
     agreements = {
@@ -1347,6 +1366,24 @@ class ImportResult:
         return sum(1 for r in self.rows if r.action is action)
 
 
+@dataclass
+class _NewMilestone:
+    """What `Milestone.check()` reads and derives, for a milestone written in bulk."""
+
+    title: str
+    when: FlexDate
+    end: FlexDate | None
+    rrule: str | None
+    agreement: Agreement
+    focus_areas: list[FocusArea]
+    starts_on: date | None = None
+    ends_on: date | None = None
+    precision_rank: int = 0
+
+    def check(self) -> None:
+        Milestone.check(self)  # type: ignore[arg-type]
+
+
 class _Applier:
     def __init__(self, session: Session, parsed: ParsedCalendar) -> None:
         self.session = session
@@ -1354,7 +1391,8 @@ class _Applier:
         self.created_agreements: list[Agreement] = []
         self.created_areas: list[FocusArea] = []
         self.created_contacts: list[Contact] = []
-        self.created_milestones: list[Milestone] = []
+        self.new_milestones: list[tuple[IncomingEvent, _NewMilestone, list[Any]]] = []
+        self.created_milestone_ids: list[int] = []
         self.inverses: list[Edit] = []
         self.floors: list[tuple[Milestone, int]] = []
         self.warnings: list[str] = []
@@ -1505,37 +1543,115 @@ class _Applier:
     # milestones
 
     def create_milestone(self, row: PreviewRow, chosen_area: FocusArea | None) -> None:
+        """Checks a new milestone and keeps its values for `insert_milestones()`.
+
+        No ORM object is built: 10,000 of them cost seconds in the unit of work. The values
+        go through `Milestone.check()` itself, on a plain stand-in, so the rules (and the
+        derived starts_on, ends_on, precision_rank, normalised rrule) are the model's own.
+        """
         event = row.event
         agreement = self.agreement_for(row)
-        # Look everything up before the milestone exists: a query autoflushes, and a
-        # half-built milestone must not be flushed.
         areas = self.areas_for(agreement, event, chosen_area)
         people = [(self.contact(line, event), line.role) for line in event.contacts or ()]
-        milestone = Milestone(
-            uid=event.key,
-            agreement=agreement,
-            kind=event.kind or (MilestoneKind.EVENT_SERIES if event.rrule else MilestoneKind.EVENT),
+        values = _NewMilestone(
             title=event.title,
-            description=event.description,
-            location=event.location,
-            audience=event.audience or None,
-            status=event.status or MilestoneStatus.PLANNED,
             when=event.when,
             end=event.end,
-            date_wording=event.wording,
             rrule=event.rrule,
-            exdates=list(event.exdates),
-            reminders=list(event.reminders or ()),
-            outcome=event.outcome or "",
-            url=event.url,
+            agreement=agreement,
             focus_areas=areas,
-            contacts=[MilestoneContact(contact=p, role=role) for p, role in people if p],
         )
-        self._check(milestone, event)
-        self.session.add(milestone)
-        self.created_milestones.append(milestone)
-        if event.sequence > 0:  # a new record is at revision 0: raise it to the file's
-            self.floors.append((milestone, event.sequence))
+        self._check(values, event)
+        self.new_milestones.append((event, values, [(p, role) for p, role in people if p]))
+
+    def insert_milestones(self, should_stop: Callable[[], bool] | None = None) -> None:
+        """Writes the checked new milestones with Core executemany, logged as ORM inserts are.
+
+        Each gets what the ORM would give it: version 1 (or the file's SEQUENCE floor, see
+        `raise_versions`), its focus-area and contact links, an INSERT line in the change log
+        for the milestone and for each contact link, and a place in the session's ChangeSet.
+        """
+        if not self.new_milestones:
+            return
+        self.session.flush()  # agreements, focus areas and contacts created above get ids
+        floors = {e.key: e.sequence for e, _, _ in self.new_milestones if e.sequence > 0}
+        histories = _histories(self.session, "milestone", dict.fromkeys(floors, 1))
+        now = utcnow()
+        table = Milestone.__table__
+        links = MilestoneFocusArea.__table__
+        people = MilestoneContact.__table__
+        for chunk in _chunks(self.new_milestones, 1000):
+            if should_stop is not None and should_stop():
+                raise ImportCancelled
+            rows = []
+            for event, v, _ in chunk:
+                version = 1
+                if event.key in floors:  # SEQUENCE never goes down (see raise_versions)
+                    version = max(1, 1 + floors[event.key] - histories[event.key].revision)
+                rows.append(
+                    {
+                        "uid": event.key,
+                        "version": version,
+                        "created_at": now,
+                        "updated_at": now,
+                        "agreement_id": v.agreement.id,
+                        "kind": event.kind
+                        or (MilestoneKind.EVENT_SERIES if event.rrule else MilestoneKind.EVENT),
+                        "title": event.title,
+                        "description": event.description,
+                        "location": event.location,
+                        "audience": event.audience or None,
+                        "status": event.status or MilestoneStatus.PLANNED,
+                        "date": v.when,
+                        "end": v.end,
+                        "date_wording": event.wording,
+                        "starts_on": v.starts_on,
+                        "ends_on": v.ends_on,
+                        "precision_rank": v.precision_rank,
+                        "rrule": v.rrule,
+                        "exdates": list(event.exdates),
+                        "reminders": list(event.reminders or ()),
+                        "outcome": event.outcome or "",
+                        "url": event.url,
+                    }
+                )
+            # Plain executemany, ids read back by UID: SQLite's RETURNING would cost one
+            # statement per row here.
+            self.session.execute(insert(table), rows)
+            found: dict[str, int] = {
+                uid: mid
+                for uid, mid in self.session.execute(
+                    select(table.c.uid, table.c.id).where(table.c.uid.in_([r["uid"] for r in rows]))
+                )
+            }
+            ids = [found[r["uid"]] for r in rows]
+            self.created_milestone_ids += ids
+            area_rows = [
+                {"milestone_id": mid, "focus_area_id": area.id}
+                for mid, (_, v, _) in zip(ids, chunk, strict=True)
+                for area in v.focus_areas
+            ]
+            if area_rows:
+                self.session.execute(insert(links), area_rows)
+            contact_rows = [
+                {"milestone_id": mid, "contact_id": contact.id, "role": role}
+                for mid, (_, _, linked) in zip(ids, chunk, strict=True)
+                for contact, role in linked
+            ]
+            contact_ids: list[int] = []
+            if contact_rows:
+                contact_ids = list(
+                    self.session.execute(
+                        insert(people).returning(people.c.id, sort_by_parameter_order=True),
+                        contact_rows,
+                    ).scalars()
+                )
+            log_inserts(
+                self.session,
+                "milestone",
+                ((mid, row["uid"], row["title"]) for mid, row in zip(ids, rows, strict=True)),
+            )
+            log_inserts(self.session, "milestone_contact", ((i, None, None) for i in contact_ids))
 
     def update_milestone(self, row: PreviewRow) -> None:
         event = row.event
@@ -1584,8 +1700,11 @@ class _Applier:
             return
         self.session.flush()
         table = Milestone.__table__
+        histories = _histories(
+            self.session, "milestone", {m.uid: m.version for m, _ in self.floors}
+        )
         for milestone, sequence in self.floors:
-            history = _history(self.session, "milestone", milestone.uid, milestone.version)
+            history = histories[milestone.uid]
             needed = milestone.version + (sequence - history.revision)
             if needed > milestone.version:
                 self.session.execute(
@@ -1606,7 +1725,7 @@ class _Applier:
     def inverse(self) -> Batch:
         self.session.flush()
         undo: list[Edit] = list(reversed(self.inverses))
-        undo += [Delete("milestone", m.id) for m in reversed(self.created_milestones)]
+        undo += [Delete("milestone", i) for i in reversed(self.created_milestone_ids)]
         created = {id(a) for a in self.created_agreements}
         undo += [
             Delete("focus_area", f.id)
@@ -1673,6 +1792,7 @@ def apply_import(
         if index % 200 == 199:
             session.flush()
     session.flush()
+    applier.insert_milestones(should_stop)
     applier.raise_versions()
     inverse = applier.inverse()
     if progress is not None:
