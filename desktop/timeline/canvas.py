@@ -345,7 +345,7 @@ class TimelineCanvas(QWidget):
         if self.frame is None:
             return []
         items = [i for i in self.frame.items if i.kind in _FOCUSABLE]
-        items.sort(key=lambda i: (round(i.rect.center().y()), i.rect.left()))
+        items.sort(key=lambda i: (i.row_top, i.rect.left(), i.rect.top()))
         return items
 
     def focused(self) -> Drawn | None:

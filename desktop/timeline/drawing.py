@@ -203,6 +203,8 @@ class Drawn:
     lane: int = -1
     #: For a link: the renewed agreement.
     source: int = 0
+    #: Top of the row it is drawn in: Tab goes row by row, then left to right.
+    row_top: float = 0.0
 
 
 @dataclass(slots=True)
@@ -305,8 +307,21 @@ def paint_timeline(
             painter.setFont(style.bold)
             painter.setPen(style.ink)
             text = fm_bold.elidedText(chain.title, Qt.TextElideMode.ElideRight, gutter - 12)
+            title_box = QRectF(rect.left() + 6, top, gutter - 10, row.height)
+            if chain.undated:
+                # Undated milestones are never placed on a made-up day: counted here instead.
+                title_box.setHeight(row.height * 0.58)
+                painter.setFont(style.small)
+                painter.setPen(style.muted)
+                painter.drawText(
+                    QRectF(rect.left() + 6, top + row.height * 0.5, gutter - 10, row.height * 0.5),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    _tr("%1 not yet dated").replace("%1", str(chain.undated)),
+                )
+                painter.setFont(style.bold)
+                painter.setPen(style.ink)
             painter.drawText(
-                QRectF(rect.left() + 6, top, gutter - 10, row.height),
+                title_box,
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 text,
             )
@@ -506,7 +521,7 @@ def _chain_row(
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 text,
             )
-        frame.items.append(Drawn("agreement", bar.id, shape))
+        frame.items.append(Drawn("agreement", bar.id, shape, row_top=band.top()))
         placed.append((bar.id, shape))
     # Links along the renewal chain.
     for (source, before), (target, after) in pairwise(placed):
@@ -538,6 +553,7 @@ def _chain_row(
                     abs(tip.y() - start.y()) + 8,
                 ),
                 source=source,
+                row_top=band.top(),
             )
         )
 
@@ -612,7 +628,7 @@ def _lane_row(
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(style.ink)
                 painter.drawEllipse(shape.center(), 2.0, 2.0)
-        frame.items.append(Drawn("milestone", ids[i], shape, lane.index))
+        frame.items.append(Drawn("milestone", ids[i], shape, lane.index, row_top=band.top()))
     radius = 5.0
     for i in points:
         x = x_of(starts[i] + 0.5)
@@ -632,6 +648,7 @@ def _lane_row(
                 ids[i],
                 QRectF(x - radius - 2, mid - radius - 2, 2 * radius + 4, 2 * radius + 4),
                 lane.index,
+                row_top=band.top(),
             )
         )
 

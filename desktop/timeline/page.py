@@ -97,8 +97,12 @@ class TimelinePage(Page):
             widget.clicked.connect(slot)  # type: ignore[arg-type]
             return widget
 
-        self.zoom_out = button("−", self.tr("Zoom out"), lambda: self.canvas.zoom(1 / 1.5))
-        self.zoom_in = button("+", self.tr("Zoom in"), lambda: self.canvas.zoom(1.5))
+        self.zoom_out = button(
+            self.tr("−", "zoom out button"), self.tr("Zoom out"), lambda: self.canvas.zoom(1 / 1.5)
+        )
+        self.zoom_in = button(
+            self.tr("+", "zoom in button"), self.tr("Zoom in"), lambda: self.canvas.zoom(1.5)
+        )
         self.zoom_out.setToolTip(self.tr("Zoom out (-)"))
         self.zoom_in.setToolTip(self.tr("Zoom in (+)"))
         self.today_button = button(

@@ -279,3 +279,22 @@ def test_mouse_wheel_zooms_around_the_pointer_and_drag_pans(page: TimelinePage) 
     QTest.mouseMove(canvas, QPoint(700, 400))
     QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(700, 400))
     assert canvas.visible_days()[0] < before
+
+
+def test_tab_visits_the_agreements_in_time_order(page: TimelinePage) -> None:
+    db = page.context.db
+    titles = [
+        "Partnership agreement 2012",
+        "Partnership agreement 2017–2020",
+        "Partnership agreement 2020–2025",
+        "Strategic partnership agreement 2025–2029",
+    ]
+    page.canvas.setFocus()
+    visited = []
+    for _ in titles:
+        QTest.keyClick(page.canvas, Qt.Key.Key_Tab)
+        assert page.canvas.focus_item is not None
+        visited.append(page.canvas.focus_item[:2])
+    assert visited == [("agreement", _ids(db, Agreement, t)) for t in titles]
+    assert "Strategic partnership agreement 2025–2029" in page.status.text()  # the focused one
+    assert "Strategic partnership agreement 2025–2029" in page.canvas.accessibleDescription()
