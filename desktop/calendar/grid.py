@@ -78,6 +78,8 @@ class CalendarGrid(QWidget):
         self.mode = MONTH
         self.selected = today
         self.items: list[MilestoneItem] = []
+        self._layout_cache: tuple[tuple[object, ...], tuple[list[Segment], dict[date, int]]] | None
+        self._layout_cache = None
         self._range = self.visible_range()
 
     # --- state ------------------------------------------------------------------------------
@@ -139,9 +141,13 @@ class CalendarGrid(QWidget):
                 .replace("%1", day)
                 .replace(
                     "%2",
-                    "; ".join(f"{i.title} ({dates_display.short_text(i.when)})" for i in found),
+                    "; ".join(
+                        f"{i.title} ({dates_display.short_text(i.when)})" for i in found[:20]
+                    ),
                 )
             )
+            if len(found) > 20:
+                text += " " + self.tr("and %1 more").replace("%1", f"{len(found) - 20:,}")
         self.setAccessibleDescription(text)
         self.setToolTip("")
 
@@ -240,15 +246,36 @@ class CalendarGrid(QWidget):
 
     def segments(self) -> list[Segment]:
         """Bands cut into week rows, each placed on a lane below the day numbers."""
+        return self._layout()[0]
+
+    def _layout(self) -> tuple[list[Segment], dict[date, int]]:
+        """The bands that fit, and per day how many did not (counted in "+N more").
+
+        Lanes are limited to what a row can hold, so that a day covered by a thousand
+        "2026" milestones costs a few lanes and a count, not a thousand lanes. Kept until
+        the items, the size, the font or the shown days change.
+        """
+        key = (id(self.items), self.width(), self.height(), self.mode, self.visible_range())
+        key += (self.font().key(), self.layoutDirection())
+        if self._layout_cache is None or self._layout_cache[0] != key:
+            self._layout_cache = (key, self._compute_layout())
+        return self._layout_cache[1]
+
+    def _compute_layout(self) -> tuple[list[Segment], dict[date, int]]:
         cells = dict(self._cells())
         first, _ = self.visible_range()
         line = self._line()
         band = line + 2
+        row_height = next(iter(cells.values())).height() if cells else 0.0
+        room = row_height - (line + 4) - (QFontMetricsF(self._small_font()).height() + 4)
+        capacity = max(1, int(room // (band + 2)))
         found: list[Segment] = []
+        hidden: dict[date, int] = {}
         for week in range(self.weeks()):
             start = first + timedelta(days=7 * week)
             end = start + timedelta(days=6)
             lanes: list[date] = []  # last day used on each lane
+            overflow = [0] * 8  # difference array of hidden bands over the week's days
             bands = [
                 i
                 for i in self.items
@@ -264,6 +291,10 @@ class CalendarGrid(QWidget):
                 assert item.first is not None and item.last is not None
                 seg_first, seg_last = max(item.first, start), min(item.last, end)
                 lane = next((n for n, used in enumerate(lanes) if used < seg_first), len(lanes))
+                if lane >= capacity:
+                    overflow[(seg_first - start).days] += 1
+                    overflow[(seg_last - start).days + 1] -= 1
+                    continue
                 if lane == len(lanes):
                     lanes.append(seg_last)
                 else:
@@ -274,7 +305,12 @@ class CalendarGrid(QWidget):
                 found.append(
                     Segment(item, seg_first, seg_last, QRectF(x0 + 2, y, x1 - x0 - 4, band))
                 )
-        return found
+            running = 0
+            for offset in range(7):
+                running += overflow[offset]
+                if running:
+                    hidden[start + timedelta(days=offset)] = running
+        return found, hidden
 
     # --- painting -----------------------------------------------------------------------------
 
@@ -342,7 +378,7 @@ class CalendarGrid(QWidget):
             )
 
         # Bands.
-        segments = self.segments()
+        segments, hidden_bands = self._layout()
         lowest: dict[date, float] = {}
         painter.setFont(small)
         small_metrics = QFontMetricsF(small)
@@ -350,7 +386,10 @@ class CalendarGrid(QWidget):
             item, rect = segment.item, segment.rect
             colour = area_colour(item.areas)
             painter.setBrush(mix(colour, base, 0.40))
-            pen = QPen(colour, 1.2)
+            # A cosmetic one-pixel pen: an antialiased dotted outline of any other width
+            # costs milliseconds per band.
+            pen = QPen(colour, 1)
+            pen.setCosmetic(True)
             if item.approximate:
                 pen.setStyle(Qt.PenStyle.DotLine)
             painter.setPen(pen)
@@ -382,12 +421,17 @@ class CalendarGrid(QWidget):
         step = small_metrics.height() + 2
         for day, rect in cells:
             found = singles.get(day, [])
-            if not found:
+            hidden = hidden_bands.get(day, 0)
+            if not found and not hidden:
                 continue
             y = max(lowest.get(day, 0.0) + 2, rect.top() + line + 4)
-            room = int((rect.bottom() - 2 - y) // step)
-            shown = found if len(found) <= room else found[: max(0, room - 1)]
-            for item in shown:
+            bottom = rect.bottom() - 2
+            for index, item in enumerate(found):
+                last_one = index == len(found) - 1 and not hidden
+                # Keep a line for "+N more" unless this is the last thing to show.
+                if y + step > bottom - (0 if last_one else step):
+                    hidden += len(found) - index
+                    break
                 dot = QRectF(rect.left() + 5, y + step / 2 - 3.5, 7, 7)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(area_colour(item.areas))
@@ -397,32 +441,26 @@ class CalendarGrid(QWidget):
                 if item.moment is not None:
                     label = dates_display.time_text(item.moment.time()) + " " + label
                 width = rect.right() - dot.right() - 8
+                height = step
+                flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
                 if self.mode == WEEK:
                     # A week has room: titles wrap over up to three lines.
                     flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
                     needed = small_metrics.boundingRect(
                         QRectF(0, 0, width, step * 3), flags, label
                     ).height()
-                    height = min(step * 3, max(step, needed + 2))
-                    inner = QRectF(dot.right() + 4, y + 1, width, height)
-                    painter.drawText(inner, flags, label)
-                    y += height + 2
-                    continue
-                inner = QRectF(dot.right() + 4, y, width, step)
-                painter.drawText(
-                    inner,
-                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                    small_metrics.elidedText(label, Qt.TextElideMode.ElideRight, inner.width()),
-                )
-                y += step
-            hidden = len(found) - len(shown)
+                    height = min(step * 3, max(step, needed + 2), bottom - y)
+                else:
+                    label = small_metrics.elidedText(label, Qt.TextElideMode.ElideRight, width)
+                painter.drawText(QRectF(dot.right() + 4, y, width, height), flags, label)
+                y += height + (2 if self.mode == WEEK else 0)
             if hidden > 0:
                 painter.setPen(muted)
-                more = QRectF(rect.left() + 5, y, rect.width() - 10, step)
+                more = QRectF(rect.left() + 5, min(y, bottom - step), rect.width() - 10, step)
                 painter.drawText(
                     more,
                     int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                    self.tr("+%1 more").replace("%1", str(hidden)),
+                    self.tr("+%1 more").replace("%1", f"{hidden:,}"),
                 )
 
         # The selected day last, above everything.

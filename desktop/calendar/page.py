@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QToolButton,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,10 @@ from desktop.context import AppContext
 from desktop.milestones import labels
 from desktop.overview.widgets import RecordList, swatch_icon
 from desktop.pages import Page
+
+#: Items listed for one day at most (a day of a large database can fall in a thousand
+#: "2026" milestones; the Milestones page lists them all).
+DAY_LIST_LIMIT = 100
 
 
 class CalendarPage(Page):
@@ -117,7 +122,8 @@ class CalendarPage(Page):
         self.today_button.clicked.connect(self.go_today)
         self.month_button.toggled.connect(lambda on: on and self.set_mode(MONTH))
         self.week_button.toggled.connect(lambda on: on and self.set_mode(WEEK))
-        self.grid.range_changed.connect(lambda *_: self.reload())
+        # A new range comes with a new selected day, which lists the day's items.
+        self.grid.range_changed.connect(lambda *_: self.reload(show_day=False))
         self.grid.selected_changed.connect(lambda _day: self._show_day())
         self.grid.activated.connect(self._activate_day)
         self.day_list.open_requested.connect(context.open_record)
@@ -177,7 +183,7 @@ class CalendarPage(Page):
         if self._dirty:
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, show_day: bool = True) -> None:
         """Read the visible days' milestones (only those) and show them."""
         self._dirty = False
         first, last = self.grid.visible_range()
@@ -185,7 +191,8 @@ class CalendarPage(Page):
             items = queries.calendar_items(session, first, last)
         self.grid.set_items(items)
         self._update_heading()
-        self._show_day()
+        if show_day:
+            self._show_day()
 
     def _update_heading(self) -> None:
         selected = self.grid.selected
@@ -214,7 +221,8 @@ class CalendarPage(Page):
         weekday = QLocale().dayName(day.isoweekday(), QLocale.FormatType.LongFormat)
         self.day_label.setText(f"{weekday} {dates_display.day_text(day)}")
         self.day_list.clear()
-        for item in self.grid.items_on(day):
+        found = self.grid.items_on(day)
+        for item in found[:DAY_LIST_LIMIT]:
             when = dates_display.short_text(item.when)
             if item.series and item.first is not None:
                 when = dates_display.day_text(item.first)
@@ -236,3 +244,14 @@ class CalendarPage(Page):
                     ]
                 ),
             )
+        if len(found) > DAY_LIST_LIMIT:
+            more = QTreeWidgetItem(
+                self.day_list,
+                [
+                    self.tr("… and %1 more: filter the Milestones page by this date").replace(
+                        "%1", f"{len(found) - DAY_LIST_LIMIT:,}"
+                    )
+                ],
+            )
+            more.setFirstColumnSpanned(True)
+            more.setFlags(Qt.ItemFlag.ItemIsEnabled)

@@ -9,6 +9,7 @@ for a record carries (table, id); a click, Enter or Space on it asks to open the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -39,18 +40,24 @@ def area_colour(areas: Sequence[Area]) -> QColor:
 
 def swatch_icon(areas: Sequence[Area], size: int = 12) -> QIcon:
     """The first focus areas' swatches side by side (a neutral square when there is none)."""
-    shown = list(areas[:3])
-    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0  # type: ignore[attr-defined]
-    width = max(1, len(shown)) * (size + 2)
+    app = QApplication.instance()
+    ratio = float(app.devicePixelRatio()) if isinstance(app, QApplication) else 1.0
+    return _swatch(tuple((a.colour, a.position) for a in areas[:3]), size, ratio)
+
+
+@lru_cache(maxsize=512)
+def _swatch(marks: tuple[tuple[str, int], ...], size: int, ratio: float) -> QIcon:
+    """Drawn once per combination: a list of a thousand milestones shares a few icons."""
+    width = max(1, len(marks)) * (size + 2)
     pixmap = QPixmap(int(width * ratio), int(size * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    if not shown:
+    if not marks:
         painter.fillRect(QRectF(0.5, 0.5, size - 1, size - 1), QColor(NO_AREA))
-    for index, area in enumerate(shown):
+    for index, (colour, position) in enumerate(marks):
         rect = QRectF(index * (size + 2) + 0.5, 0.5, size - 1, size - 1)
-        draw_mark(painter, rect, mark_for(area.position, area.colour))
+        draw_mark(painter, rect, mark_for(position, colour))
     painter.end()
     return QIcon(pixmap)
 

@@ -211,3 +211,29 @@ def test_the_calendar_in_the_window(qtbot: QtBot, sample_db: Database) -> None:
     qtbot.mouseClick(calendar.day_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_page().title() == "Milestones"
     assert window.current_page().editor.milestone_id == thesis  # type: ignore[attr-defined]
+
+
+def test_a_crowded_month_keeps_to_its_lanes_and_counts_the_rest(
+    page: CalendarPage, sample_db: Database
+) -> None:
+    with sample_db.transaction() as s:
+        agreement = ops.find_agreement(s, CURRENT)
+        for n in range(150):
+            ops.add_milestone(s, agreement, f"Yearly item {n:03d}", when="2024")
+    page.reload()
+    grid = page.grid
+    segments, hidden = grid._layout()
+    lanes_per_week: dict[date, int] = {}
+    for segment in segments:
+        week = grid.week_start(segment.first)
+        lanes_per_week[week] = lanes_per_week.get(week, 0) + 1
+    # A row holds a few bands; the other bands of each day are counted, none is lost.
+    assert max(lanes_per_week.values()) <= 6
+    day = date(2024, 10, 15)
+    shown = sum(1 for s in segments if s.first <= day <= s.last)
+    assert shown + hidden[day] == len(grid.items_on(day)) == 152
+    # The day's list stops at DAY_LIST_LIMIT rows and says how many more there are.
+    records = page.day_list.records()
+    assert len(records) == 100
+    last = page.day_list.topLevelItem(page.day_list.topLevelItemCount() - 1)
+    assert last.text(0) == "… and 52 more: filter the Milestones page by this date"
