@@ -9,6 +9,7 @@ in a new short session, as the pages do; prints median and max per query in ms.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -57,6 +58,8 @@ def main() -> None:
             s, date(2026, 11, 30), date(2026, 12, 6)
         ),
     }
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} cores, load average {load:.1f} (other work inflates the times)")
     print(f"{'query':30} {'median ms':>10} {'max ms':>8} {'items':>7}")
     for name, run in cases.items():
         times = []
