@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -21,6 +22,14 @@ from desktop.overview.page import HORIZON_KEY, OverviewPage
 from desktop.overview.widgets import RecordList
 
 CURRENT = "Strategic partnership agreement 2025–2029"
+
+
+@pytest.fixture(autouse=True)
+def _default_horizon() -> Iterator[None]:
+    """Qt keeps one settings file per process: each test starts from the default horizon."""
+    QSettings().remove(HORIZON_KEY)
+    yield
+    QSettings().remove(HORIZON_KEY)
 
 
 def make_window(qtbot: QtBot, db: Database, today: date) -> MainWindow:
