@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QKeyEvent,
@@ -84,6 +84,7 @@ class TimelineCanvas(QWidget):
         self._press_view: tuple[float, float] | None = None
         self._dragged = False
         self._placed = False
+        self._style: TimelineStyle | None = None
 
     # --- data -----------------------------------------------------------------------------
 
@@ -182,7 +183,20 @@ class TimelineCanvas(QWidget):
     # --- painting -------------------------------------------------------------------------
 
     def style_for_screen(self) -> TimelineStyle:
-        return TimelineStyle.from_palette(self.palette(), self.font())
+        """The palette's colours and the widget's font, kept until either changes."""
+        if self._style is None:
+            self._style = TimelineStyle.from_palette(self.palette(), self.font())
+        return self._style
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.FontChange,
+            QEvent.Type.StyleChange,
+            QEvent.Type.ApplicationPaletteChange,
+        ):
+            self._style = None
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -32,10 +32,13 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QPixmap,
+    QStaticText,
+    QTransform,
 )
 
 from db.enums import AgreementStatus, MilestoneStatus
-from db.timeline import DAY_RANKS, STATUSES, Lane, TimelineSnapshot
+from db.timeline import DAY_RANKS, STATUSES, Lane, Milestones, TimelineSnapshot
 from desktop.reports.content import Mark, mark_for
 from desktop.reports.timeline_drawing import (
     diamond,
@@ -81,6 +84,12 @@ class TimelineStyle:
     font: QFont
     bold: QFont
     small: QFont
+    #: Marks as pixmaps on screen (redrawn hatches are the dearest part of a gutter);
+    #: vectors on paper.
+    raster_marks: bool = True
+    #: Elided texts and mark pixmaps, kept as long as the style (the canvas keeps one
+    #: until the palette or font changes).
+    cache: dict[object, object] = field(default_factory=dict)
 
     @classmethod
     def from_palette(cls, palette: QPalette, font: QFont) -> TimelineStyle:
@@ -111,8 +120,78 @@ class TimelineStyle:
             header=QColor("#e8e8e8"),
             accent=QColor("#1a1a1a"),
             accent_text=QColor("white"),
+            raster_marks=False,
             **_fonts(font),
         )
+
+
+def _elided(style: TimelineStyle, font: QFont, text: str, width: float) -> str:
+    key = ("elide", id(font), text, round(width))
+    found = style.cache.get(key)
+    if found is None:
+        found = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+        if len(style.cache) > 5000:
+            style.cache.clear()
+        style.cache[key] = found
+    return str(found)
+
+
+def _metrics(style: TimelineStyle, font: QFont) -> QFontMetricsF:
+    key = ("metrics", id(font))
+    found = style.cache.get(key)
+    if found is None:
+        found = style.cache[key] = QFontMetricsF(font)
+    assert isinstance(found, QFontMetricsF)
+    return found
+
+
+def _text(
+    painter: QPainter,
+    style: TimelineStyle,
+    font: QFont,
+    text: str,
+    x: float,
+    top: float,
+    height: float | None = None,
+) -> None:
+    """One line at x, its top at `top` (centred in `height` when given).
+
+    Laid out once and kept as a QStaticText: shaping text anew is the dearest call of a
+    redraw.
+    """
+    key = ("static", id(font), text)
+    static = style.cache.get(key)
+    if static is None:
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(QTransform(), font)
+        style.cache[key] = static
+    assert isinstance(static, QStaticText)
+    if height is not None:
+        top += (height - _metrics(style, font).height()) / 2
+    painter.setFont(font)
+    painter.drawStaticText(QPointF(x, top), static)
+
+
+def _mark(painter: QPainter, rect: QRectF, mark: Mark, style: TimelineStyle) -> None:
+    """A focus area's mark; on screen from a pixmap drawn once per mark and size."""
+    if not style.raster_marks:
+        draw_mark(painter, rect, mark)
+        return
+    device = painter.device()
+    ratio = device.devicePixelRatioF() if device is not None else 1.0
+    key = ("mark", mark, rect.width(), rect.height(), ratio)
+    pixmap = style.cache.get(key)
+    if pixmap is None:
+        pixmap = QPixmap(math.ceil(rect.width() * ratio) + 2, math.ceil(rect.height() * ratio) + 2)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        mark_painter = QPainter(pixmap)
+        draw_mark(mark_painter, QRectF(0.5, 0.5, rect.width(), rect.height()), mark)
+        mark_painter.end()
+        style.cache[key] = pixmap
+    assert isinstance(pixmap, QPixmap)
+    painter.drawPixmap(QPointF(rect.left() - 0.5, rect.top() - 0.5), pixmap)
 
 
 def _mix(a: QColor, b: QColor, share: float) -> QColor:
@@ -268,14 +347,17 @@ def paint_timeline(
         x = frame.x_of(tick.day)
         painter.drawLine(QLineF(x, plot.top(), x, plot.bottom()))
 
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    # Antialiasing only where shapes are not axis-aligned (bars' corners, diamonds, arrows):
+    # it is the dearest part of a raster paint.
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     fm = QFontMetricsF(style.font)
-    fm_bold = QFontMetricsF(style.bold)
     for row in rows:
         top = row.top + y_shift
         band = QRectF(plot.left(), top, plot.width(), row.height)
         if row.lane < 0:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             _chain_row(painter, frame, snapshot, row.chain, band, view, style, fm)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         else:
             _lane_row(painter, frame, snapshot, snapshot.lanes[row.lane], band, style)
         painter.setPen(QPen(style.grid, 0))
@@ -306,46 +388,40 @@ def paint_timeline(
             painter.fillRect(QRectF(rect.left(), top, gutter, row.height), style.header)
             painter.setFont(style.bold)
             painter.setPen(style.ink)
-            text = fm_bold.elidedText(chain.title, Qt.TextElideMode.ElideRight, gutter - 12)
+            text = _elided(style, style.bold, chain.title, gutter - 12)
             title_box = QRectF(rect.left() + 6, top, gutter - 10, row.height)
             if chain.undated:
                 # Undated milestones are never placed on a made-up day: counted here instead.
                 title_box.setHeight(row.height * 0.58)
-                painter.setFont(style.small)
                 painter.setPen(style.muted)
-                painter.drawText(
-                    QRectF(rect.left() + 6, top + row.height * 0.5, gutter - 10, row.height * 0.5),
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                _text(
+                    painter,
+                    style,
+                    style.small,
                     _tr("%1 not yet dated").replace("%1", str(chain.undated)),
+                    rect.left() + 6,
+                    top + row.height * 0.5,
+                    row.height * 0.5,
                 )
-                painter.setFont(style.bold)
                 painter.setPen(style.ink)
-            painter.drawText(
-                title_box,
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                text,
-            )
+            _text(painter, style, style.bold, text, title_box.left(), top, title_box.height())
         else:
             lane = snapshot.lanes[row.lane]
             x = rect.left() + 14
             mark = lane_mark(lane)
             if mark is not None:
                 size = min(13.0, row.height - 8)
-                draw_mark(painter, QRectF(x, top + (row.height - size) / 2, size, size), mark)
+                _mark(painter, QRectF(x, top + (row.height - size) / 2, size, size), mark, style)
                 x += size + 6
-                painter.setFont(style.font)
+                font = style.font
                 painter.setPen(style.ink)
                 name = lane.name
             else:
-                painter.setFont(style.small)
+                font = style.small
                 painter.setPen(style.muted)
                 name = _tr("Whole agreement")
-            text = fm.elidedText(name, Qt.TextElideMode.ElideRight, rect.left() + gutter - x - 6)
-            painter.drawText(
-                QRectF(x, top, rect.left() + gutter - x - 4, row.height),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                text,
-            )
+            text = _elided(style, font, name, rect.left() + gutter - x - 6)
+            _text(painter, style, font, text, x, top, row.height)
         painter.setPen(QPen(style.grid, 0))
         painter.drawLine(
             QLineF(rect.left(), top + row.height, rect.left() + gutter, top + row.height)
@@ -394,7 +470,7 @@ def _axis(
         left = max(x, plot.left()) + 4
         if right - left > fm.horizontalAdvance(tick.label) + 4:
             painter.setPen(style.ink)
-            painter.drawText(QPointF(left, area.top() + half - 4), tick.label)
+            _text(painter, style, style.bold, tick.label, left, area.top() + half - 4 - fm.ascent())
     painter.setFont(style.small)
     minors = ticks.minor
     for index, tick in enumerate(minors):
@@ -414,7 +490,9 @@ def _axis(
                 continue
             text_x = x + 3
         painter.setPen(style.muted)
-        painter.drawText(QPointF(text_x, area.bottom() - 7), tick.label)
+        _text(
+            painter, style, style.small, tick.label, text_x, area.bottom() - 7 - fm_small.ascent()
+        )
     # "Today" marker on the axis.
     if view.today is not None:
         x = frame.x_of(view.today + 0.5)
@@ -514,13 +592,8 @@ def _chain_row(
         if visible.width() > 40:
             on_accent = bar.status not in _FADED and bar.status not in _UNSIGNED
             painter.setPen(style.accent_text if on_accent else style.ink)
-            painter.setFont(style.small)
-            text = fm.elidedText(bar.title, Qt.TextElideMode.ElideRight, visible.width() - 12)
-            painter.drawText(
-                visible.adjusted(6, 0, -6, 0),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                text,
-            )
+            text = _elided(style, style.small, bar.title, visible.width() - 12)
+            _text(painter, style, style.small, text, visible.left() + 6, shape.top(), height)
         frame.items.append(Drawn("agreement", bar.id, shape, row_top=band.top()))
         placed.append((bar.id, shape))
     # Links along the renewal chain.
@@ -630,6 +703,8 @@ def _lane_row(
                 painter.drawEllipse(shape.center(), 2.0, 2.0)
         frame.items.append(Drawn("milestone", ids[i], shape, lane.index, row_top=band.top()))
     radius = 5.0
+    if points:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for i in points:
         x = x_of(starts[i] + 0.5)
         cancelled = statuses[i] == _CANCELLED
@@ -651,7 +726,12 @@ def _lane_row(
                 row_top=band.top(),
             )
         )
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
+
+#: Opacity of a density column by how many milestones share it (7 or more: opaque).
+_DENSEST = 7
+_ALPHAS = bytes([0, *(min(255, 70 + 28 * n) for n in range(1, _DENSEST + 1))]) + bytes(248)
 
 #: Vertical offsets of the three span tracks of a crowded lane.
 _TRACKS = (0.0, -7.0, 7.0)
@@ -671,6 +751,18 @@ def _crowded(
     return False
 
 
+def column_counts(m: Milestones, lane: int, origin: int, bin_days: int, count: int) -> bytes:
+    """How many entries of `lane` share a day with each column of `bin_days` days from
+    `origin` (capped at _DENSEST): entries starting before the column's end minus those
+    ending before its start. map() over C functions keeps Python out of the loop."""
+    lo, hi = m.lane_range(lane)
+    last_days = range(origin + bin_days - 1, origin + count * bin_days, bin_days)
+    first_days = range(origin, origin + count * bin_days, bin_days)
+    started = map(bisect_right, repeat(m.starts), last_days, repeat(lo), repeat(hi))
+    ended = map(bisect_left, repeat(m.ends_sorted), first_days, repeat(lo), repeat(hi))
+    return bytes(map(min, map(int.__sub__, started, ended), repeat(_DENSEST)))
+
+
 def _density(
     painter: QPainter,
     frame: Frame,
@@ -683,15 +775,11 @@ def _density(
 ) -> None:
     """Milestones too close to draw apart: how many share each column, as a shaded strip."""
     m = snapshot.milestones
-    lo, hi = m.lane_range(lane.index)
     bin_days = max(1, math.ceil(BIN_PIXELS / frame.px_per_day))
     origin = first - first % bin_days
     count = (last - origin) // bin_days + 1
-    edges = range(origin, origin + (count + 1) * bin_days, bin_days)
-    starts, ends_sorted = m.starts, m.ends_sorted
-    started = [bisect_right(starts, edge - 1, lo, hi) for edge in edges[1:]]
-    ended = [bisect_left(ends_sorted, edge, lo, hi) for edge in edges[:-1]]
-    alphas = bytes(0 if n <= 0 else min(255, 70 + 28 * n) for n in map(int.__sub__, started, ended))
+    counts = column_counts(m, lane.index, origin, bin_days, count)
+    alphas = counts.translate(_ALPHAS)
     pixels = bytearray(4 * count)
     pixels[0::4] = bytes([colour.blue()]) * count
     pixels[1::4] = bytes([colour.green()]) * count

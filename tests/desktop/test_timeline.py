@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, Qt
+from PySide6.QtCore import QLocale, QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -258,7 +258,6 @@ def test_mouse_wheel_zooms_around_the_pointer_and_drag_pans(page: TimelinePage) 
     x = canvas.width() - 200
     day = canvas.day_at(x)
     span = canvas.visible_days()[1] - canvas.visible_days()[0]
-    from PySide6.QtCore import QPointF
     from PySide6.QtGui import QWheelEvent
 
     event = QWheelEvent(
@@ -298,3 +297,51 @@ def test_tab_visits_the_agreements_in_time_order(page: TimelinePage) -> None:
     assert visited == [("agreement", _ids(db, Agreement, t)) for t in titles]
     assert "Strategic partnership agreement 2025–2029" in page.status.text()  # the focused one
     assert "Strategic partnership agreement 2025–2029" in page.canvas.accessibleDescription()
+
+
+def test_a_crowded_lane_is_a_density_strip_counted_right(qtbot: QtBot, database: Database) -> None:
+    from desktop.timeline.drawing import column_counts
+
+    with database.transaction() as session:
+        busy = ops.add_agreement(session, "Busy", term_start="2015", term_end="2024")
+        for n in range(400):
+            year, month = 2015 + n % 10, 1 + n % 12
+            when = f"{year}-{month:02d}-{1 + n % 27:02d}" if n % 3 else f"Q{1 + n % 4} {year}"
+            ops.add_milestone(session, busy, f"Item {n}", when=when)
+    page = TimelinePage(AppContext(database, today=lambda: TODAY))
+    qtbot.addWidget(page)
+    page.resize(1000, 500)
+    page.show()
+    page.reload(wait=True)
+    page.canvas.show_all()
+    _paint(page)
+    frame = page.canvas.frame
+    assert frame is not None and frame.clusters == 1
+    assert not _drawn(page, "milestone")  # no marker is drawn one by one
+    (strip,) = _drawn(page, "cluster")
+    m = page.canvas.snapshot.milestones
+    lane = strip.lane
+    lo, hi = m.lane_range(lane)
+    # Hovering the strip where milestones are says how many, and suggests zooming in.
+    at = QPointF(frame.x_of(m.starts[lo + 200] + 0.5), strip.rect.center().y())
+    assert "milestones around" in page.canvas.text_at(at)
+    # The columns' counts equal a plain scan of the lane.
+    origin, days, count = date(2016, 1, 1).toordinal(), 9, 80
+    expected = bytes(
+        min(
+            7,
+            sum(
+                1
+                for i in range(lo, hi)
+                if m.starts[i] <= origin + k * days + days - 1 and m.ends[i] >= origin + k * days
+            ),
+        )
+        for k in range(count)
+    )
+    assert column_counts(m, lane, origin, days, count) == expected
+    assert len(set(expected)) > 2
+    # A click on the strip zooms in on it.
+    first, last = page.canvas.visible_days()
+    QTest.mouseClick(page.canvas, Qt.MouseButton.LeftButton, pos=strip.rect.center().toPoint())
+    zoomed = page.canvas.visible_days()
+    assert zoomed[1] - zoomed[0] < (last - first) / 3
