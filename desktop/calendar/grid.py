@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -30,7 +31,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from db.overview import MilestoneItem, add_months
 from desktop import dates_display
@@ -149,7 +150,6 @@ class CalendarGrid(QWidget):
             if len(found) > 20:
                 text += " " + self.tr("and %1 more").replace("%1", f"{len(found) - 20:,}")
         self.setAccessibleDescription(text)
-        self.setToolTip("")
 
     # --- keyboard and mouse -------------------------------------------------------------------
 
@@ -193,6 +193,32 @@ class CalendarGrid(QWidget):
         day = self.day_at(event.position())
         if day is not None:
             self.activated.emit(day)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, point: QPointF) -> str:
+        """The band under the pointer, or the items of the day under it."""
+        for segment in self.segments():
+            if segment.rect.contains(point):
+                item = segment.item
+                return f"{item.title}\n{dates_display.describe(item.when)}\n{item.agreement}"
+        day = self.day_at(point)
+        if day is None:
+            return ""
+        found = self.items_on(day)
+        lines = [f"{i.title} ({dates_display.short_text(i.when)})" for i in found[:12]]
+        if len(found) > 12:
+            lines.append(self.tr("and %1 more").replace("%1", f"{len(found) - 12:,}"))
+        return "\n".join(lines)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)

@@ -237,3 +237,16 @@ def test_a_crowded_month_keeps_to_its_lanes_and_counts_the_rest(
     assert len(records) == 100
     last = page.day_list.topLevelItem(page.day_list.topLevelItemCount() - 1)
     assert last.text(0) == "… and 52 more: filter the Milestones page by this date"
+
+
+def test_tooltips_name_the_band_or_the_day(page: CalendarPage) -> None:
+    grid = page.grid
+    thesis = next(s for s in grid.segments() if s.item.title == "Thesis Day")
+    text = grid.tooltip_at(thesis.rect.center())
+    assert text.splitlines()[:2] == ["Thesis Day", "1 Sep – 30 Nov 2024, season"]
+    cell = next(rect for day, rect in grid._cells() if day == date(2024, 10, 24))
+    bottom = cell.bottomLeft() + QPoint(10, -6).toPointF()
+    assert grid.tooltip_at(bottom).splitlines() == [
+        "Thesis Day (fall 2024)",
+        "Signing of the strategic partnership agreement (late 2024)",
+    ]
