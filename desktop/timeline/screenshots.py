@@ -21,31 +21,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TODAY = date(2026, 11, 29)
 
 
-def dark_palette() -> object:
-    """A dark palette like the ones Windows and macOS give in dark mode."""
-    from PySide6.QtGui import QColor, QPalette
-
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#202124",
-        QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#18191b",
-        QPalette.ColorRole.AlternateBase: "#26272a",
-        QPalette.ColorRole.Text: "#e8eaed",
-        QPalette.ColorRole.Button: "#2b2c2f",
-        QPalette.ColorRole.ButtonText: "#e8eaed",
-        QPalette.ColorRole.Highlight: "#5b8def",
-        QPalette.ColorRole.HighlightedText: "#0b0b0c",
-        QPalette.ColorRole.ToolTipBase: "#2b2c2f",
-        QPalette.ColorRole.ToolTipText: "#e8eaed",
-        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        QPalette.ColorRole.Mid: "#3c3d40",
-    }
-    for role, colour in roles.items():
-        palette.setColor(role, QColor(colour))
-    return palette
-
-
 def main(out: Path | None = None) -> list[Path]:
     from PySide6.QtCore import QLocale
     from PySide6.QtGui import QImage
@@ -56,13 +31,14 @@ def main(out: Path | None = None) -> list[Path]:
     from db.session import open_database
     from desktop.app import create_application
     from desktop.context import AppContext
+    from desktop.screenshots import dark_palette
     from desktop.timeline.page import TimelinePage
 
     out = out or resources_dir() / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = create_application(sys.argv[:1])
+    previous_locale, previous_palette = QLocale(), app.palette()
     QLocale.setDefault(QLocale("en_GB"))
-    app.setStyle("Fusion")
     light = app.style().standardPalette()
     saved: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,6 +74,8 @@ def main(out: Path | None = None) -> list[Path]:
             page.close()
             page.deleteLater()
         db.close()
+    app.setPalette(previous_palette)
+    QLocale.setDefault(previous_locale)
     return saved
 
 
