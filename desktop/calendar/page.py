@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QToolButton,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -245,13 +244,10 @@ class CalendarPage(Page):
                 ),
             )
         if len(found) > DAY_LIST_LIMIT:
-            more = QTreeWidgetItem(
-                self.day_list,
-                [
-                    self.tr("… and %1 more: filter the Milestones page by this date").replace(
-                        "%1", f"{len(found) - DAY_LIST_LIMIT:,}"
-                    )
-                ],
+            self.day_list.add_note(
+                None,
+                self.tr("… and %1 more: filter the Milestones page by this date").replace(
+                    "%1", f"{len(found) - DAY_LIST_LIMIT:,}"
+                ),
             )
-            more.setFirstColumnSpanned(True)
-            more.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.day_list.flush()

@@ -172,8 +172,14 @@ class OverviewPage(Page):
             + " "
             + dates_display.day_text(today)
         )
-        self._fill_upcoming(self.data)
-        self._fill_attention(self.data)
+        for view in (self.upcoming, self.attention):
+            view.setUpdatesEnabled(False)
+        try:
+            self._fill_upcoming(self.data)
+            self._fill_attention(self.data)
+        finally:
+            for view in (self.upcoming, self.attention):
+                view.setUpdatesEnabled(True)
 
     # --- upcoming ---------------------------------------------------------------------------
 
@@ -213,7 +219,7 @@ class OverviewPage(Page):
                 tooltip=self._tooltip(item),
             )
         self._add_more(view, data.upcoming)
-        view.expandAll()
+        view.flush()
 
     def _week_title(self, week: date, this_week: date) -> str:
         days = dates_display.range_text(week, week + timedelta(days=6))
@@ -264,9 +270,7 @@ class OverviewPage(Page):
             )
         else:
             text = self.tr("… and %1 more: see Milestones").replace("%1", f"{listing.more:,}")
-        more = QTreeWidgetItem(view, [text])
-        more.setFirstColumnSpanned(True)
-        more.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        view.add_note(None, text)
 
     # --- needs attention ----------------------------------------------------------------------
 
@@ -344,7 +348,7 @@ class OverviewPage(Page):
                 )
             if listing.more:
                 self._add_more_in(group, listing)
-        view.expandAll()
+        view.flush()
 
     def _group_title(self, name: str, count: int, capped: bool = False) -> str:
         shown = f"{count:,}+" if capped else f"{count:,}"
@@ -354,9 +358,7 @@ class OverviewPage(Page):
         text = self.tr("… and %1 more: see Milestones").replace("%1", f"{listing.more:,}")
         if listing.capped:
             text = self.tr("… and more: see Milestones")
-        more = QTreeWidgetItem(group, [text])
-        more.setFirstColumnSpanned(True)
-        more.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.attention.add_note(group, text)
 
     def _term_end_text(self, agreement: queries.AgreementItem, today: date) -> str:
         months = (agreement.ends_on.year - today.year) * 12 + agreement.ends_on.month - today.month

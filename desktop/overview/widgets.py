@@ -80,6 +80,7 @@ class RecordList(QTreeWidget):
         self.setAllColumnsShowFocus(True)
         self.header().setStretchLastSection(False)
         self._placeholder = ""
+        self._pending: list[QTreeWidgetItem] = []
 
     # --- content --------------------------------------------------------------------------
 
@@ -92,14 +93,44 @@ class RecordList(QTreeWidget):
         return self._placeholder
 
     def add_group(self, text: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(self, [text])
-        item.setFirstColumnSpanned(True)
+        """A bold row spanning the columns; rows are added to it, then `flush()` shows all."""
+        item = QTreeWidgetItem([text])
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         font = QFont(self.font())
         font.setBold(True)
         item.setFont(0, font)
-        item.setExpanded(True)
+        self._pending.append(item)
         return item
+
+    def add_note(self, parent: QTreeWidgetItem | None, text: str) -> QTreeWidgetItem:
+        """A row that is not a record ("… and 12 more")."""
+        item = QTreeWidgetItem([text])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        if parent is None:
+            self._pending.append(item)
+        else:
+            parent.addChild(item)
+        return item
+
+    def flush(self) -> None:
+        """Show the rows built since the last flush.
+
+        Group rows go in first, childless, and are spanned while the tree is short:
+        spanning a row lays out the whole tree again, which costs per row in it.
+        """
+        pending, self._pending = self._pending, []
+        children = [item.takeChildren() for item in pending]
+        self.addTopLevelItems(pending)
+        for item in pending:
+            if not item.data(0, RecordRole):
+                item.setFirstColumnSpanned(True)
+        for item, rows in zip(pending, children, strict=True):
+            item.addChildren(rows)
+        self.expandAll()
+
+    def clear(self) -> None:
+        self._pending = []
+        super().clear()
 
     def add_record(
         self,
@@ -113,10 +144,6 @@ class RecordList(QTreeWidget):
         struck: bool = False,
     ) -> QTreeWidgetItem:
         item = QTreeWidgetItem(list(texts))
-        if parent is None:
-            self.addTopLevelItem(item)
-        else:
-            parent.addChild(item)
         item.setData(0, RecordRole, (table, record_id))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         if icon is not None:
@@ -129,6 +156,11 @@ class RecordList(QTreeWidget):
             font.setStrikeOut(True)
             item.setFont(0, font)
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole, ", ".join(t for t in texts if t))
+        # Attached last: every change to an item already in the tree costs a relayout.
+        if parent is None:
+            self._pending.append(item)
+        else:
+            parent.addChild(item)
         return item
 
     def records(self) -> list[tuple[str, int, str]]:
