@@ -59,6 +59,7 @@ class TimelinePage(Page):
         self.snapshot: TimelineSnapshot | None = None
         self._generation = 0
         self._pending = False
+        self._loading = False
         self._details: dict[int, str] = {}
         self._loader = _Loader(self)
         self._loader.loaded.connect(self._on_loaded)
@@ -190,6 +191,7 @@ class TimelinePage(Page):
 
         thread = threading.Thread(target=work, name="timeline-load", daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        self._loading = True
         self.status.setText(self.tr("Reading the timeline…"))
         thread.start()
 
@@ -200,6 +202,7 @@ class TimelinePage(Page):
     def _on_loaded(self, generation: int, snapshot: object) -> None:
         if generation != self._generation:
             return  # a newer read is on its way
+        self._loading = False
         if isinstance(snapshot, Exception):
             self.status.setText(
                 self.tr("The timeline could not be read: %1").replace("%1", str(snapshot))
@@ -314,6 +317,9 @@ class TimelinePage(Page):
     def _show_words(self, text: str) -> None:
         if text:
             self.status.setText(text.replace("\n", " · "))
+            return
+        if self._loading:
+            self.status.setText(self.tr("Reading the timeline…"))
             return
         first, last = self.canvas.visible_days()
         shown = range_text(
