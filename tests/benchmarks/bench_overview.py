@@ -1,6 +1,9 @@
 """How long the Overview and one Calendar month take on 200,000 milestones.
 
-    uv run python tests/benchmarks/bench_overview.py [--repeat N]
+    uv run python tests/benchmarks/bench_overview.py [--repeat N] [--gui]
+
+With --gui it also times the pages themselves, offscreen: the Overview's refresh and paint,
+and the Calendar's Page Down (query, day list and paint) and arrow key (day list and paint).
 
 Uses the large database of bench_search.py (built once, cached under /tmp). Each query runs
 in a new short session, as the pages do; prints median and max per query in ms.
@@ -34,6 +37,7 @@ COPY = Path("/tmp/accord-bench-overview") / CACHE.name
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--gui", action="store_true")
     args = parser.parse_args()
     if not CACHE.exists():
         build(CACHE)
@@ -69,9 +73,68 @@ def main() -> None:
             with db.sessions() as session:
                 result = run(session)
             times.append((time.perf_counter() - started) * 1000)
-            size = len(result) if isinstance(result, list | tuple) else 0
+            size = _size(result)
         print(f"{name:30} {statistics.median(times):10.1f} {max(times):8.1f} {size:7}")
+    if args.gui:
+        _gui(db, args.repeat)
     db.close()
+
+
+def _size(result: object) -> int:
+    """Rows shown: list items, or the items of the Overview's lists."""
+    if isinstance(result, overview.Listing):
+        return len(result.items)
+    if isinstance(result, overview.Overview):
+        lists = (result.upcoming, result.overdue, result.window_starting, result.undated)
+        return sum(len(x.items) for x in lists) + len(result.renewal_needed) + len(result.expired)
+    return len(result) if isinstance(result, list | tuple) else 0
+
+
+def _gui(db: Any, repeat: int) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.app import create_application
+    from desktop.calendar.page import CalendarPage
+    from desktop.context import AppContext
+    from desktop.overview.page import OverviewPage
+
+    app = create_application([])
+    context = AppContext(db, today=lambda: TODAY)
+    page = OverviewPage(context)
+    page.resize(1200, 700)
+    page.show()
+    app.processEvents()
+
+    def refresh() -> None:
+        page.refresh()
+        page.repaint()
+
+    calendar = CalendarPage(context)
+    calendar.resize(1200, 760)
+    calendar.show()
+    app.processEvents()
+
+    def key(which: Qt.Key) -> Callable[[], None]:
+        def press() -> None:
+            QTest.keyClick(calendar.grid, which)
+            calendar.grid.repaint()
+
+        return press
+
+    cases = {
+        "Overview refresh + paint": refresh,
+        "Calendar Page Down": key(Qt.Key.Key_PageDown),
+        "Calendar arrow key": key(Qt.Key.Key_Right),
+    }
+    for name, run in cases.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"{name:30} {statistics.median(times):10.1f} {max(times):8.1f}")
 
 
 if __name__ == "__main__":
