@@ -345,3 +345,32 @@ def test_a_crowded_lane_is_a_density_strip_counted_right(qtbot: QtBot, database:
     QTest.mouseClick(page.canvas, Qt.MouseButton.LeftButton, pos=strip.rect.center().toPoint())
     zoomed = page.canvas.visible_days()
     assert zoomed[1] - zoomed[0] < (last - first) / 3
+
+
+def test_axis_labels_adapt_from_decades_to_weeks() -> None:
+    def at(first: str, last: str, width: float = 1000) -> axis.Ticks:
+        lo, hi = date.fromisoformat(first).toordinal(), date.fromisoformat(last).toordinal()
+        return axis.ticks(lo, hi, width / (hi - lo))
+
+    decades = at("1990-01-01", "2060-01-01")
+    assert decades.level == "decades"
+    assert [t.label for t in decades.major][:3] == ["1990", "1995", "2000"]  # 14 px a year
+    assert [t.label for t in at("1950-01-01", "2090-01-01").major][:3] == ["1950", "1960", "1970"]
+    years = at("2010-01-01", "2030-01-01")
+    assert years.level == "years" and "2024" in [t.label for t in years.major]
+    quarters = at("2022-01-01", "2026-01-01")
+    assert quarters.level == "quarters" and [t.label for t in quarters.minor][:4] == [
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+    ]
+    months = at("2024-01-01", "2025-01-01")
+    assert months.level == "months"
+    assert [t.label for t in months.minor][:3] == ["Jan", "Feb", "Mar"]
+    weeks = at("2024-10-01", "2024-10-29")
+    assert weeks.level == "weeks"
+    assert weeks.major[0].label == "October 2024"
+    mondays = [date.fromordinal(t.day) for t in weeks.minor]
+    assert all(day.weekday() == 0 for day in mondays)
+    assert date(2024, 10, 14) in mondays
