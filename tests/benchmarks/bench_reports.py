@@ -1,6 +1,6 @@
 """Benchmark: time to produce report PDFs from the database, with baselines from the same run.
 
-    uv run python tests/benchmarks/bench_reports.py [--runs 5]
+    uv run python tests/benchmarks/bench_reports.py [--repeat 5] [--quick] [--json FILE]
 
 Targets: the dossier of an agreement with 500 milestones in at most 1.5 s, the portfolio of
 2,000 agreements in at most 5 s (content from the database, layout, painting, file). The
@@ -10,7 +10,6 @@ printing the same words without any layout rules.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import statistics
@@ -25,6 +24,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from common import Row, emit, parser, runs  # noqa: E402
+
 TODAY = date(2025, 5, 15)
 
 
@@ -37,20 +38,29 @@ def _synthetic():  # type: ignore[no-untyped-def]
     return module
 
 
-def _median(work: Callable[[], object], runs: int) -> tuple[float, object]:
+def _timed(work: Callable[[], object], runs: int) -> tuple[list[float], object]:
     times = []
     result: object = None
     for _ in range(runs):
         started = time.perf_counter()
         result = work()
         times.append(time.perf_counter() - started)
+    return times, result
+
+
+def _median(work: Callable[[], object], runs: int) -> tuple[float, object]:
+    times, result = _timed(work, runs)
     return statistics.median(times), result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+def main(argv: list[str] | None = None) -> int:
+    p = parser(__doc__.splitlines()[0], repeat=5)
+    p.add_argument("--runs", type=int, help="the same as --repeat (older name)")
+    args = p.parse_args(argv)
+    if args.runs:
+        args.repeat = args.runs
+    args.runs = runs(args, quick=1)
+    json_rows: list[Row] = []
 
     from PySide6.QtGui import QPageLayout, QPainter, QPdfWriter, QTextDocument
 
@@ -114,23 +124,35 @@ def main() -> int:
         portfolio_report = content.portfolio(session, options)
 
     rows: list[tuple[str, float, str, str]] = []
-    seconds, pages = _median(dossier, args.runs)
+    empty_times, _ = _timed(empty_pdf, args.runs)
+    times, pages = _timed(dossier, args.runs)
+    seconds = statistics.median(times)
+    json_rows.append(
+        Row.of("dossier PDF, 500 milestones", times, target="≤ 1.5 s", baseline=empty_times)
+    )
     rows.append(("dossier PDF, 500 milestones", seconds, f"{pages} pages", "≤ 1.5 s"))
     seconds, _ = _median(
         content_only(one, lambda s: content.agreement_dossier(s, dossier_id, options)), args.runs
     )
     rows.append(("  of which content (queries)", seconds, "", ""))
-    seconds, pages = _median(portfolio, max(3, args.runs // 2))
+    times, pages = _timed(portfolio, max(1 if args.quick else 3, args.runs // 2))
+    seconds = statistics.median(times)
+    json_rows.append(
+        Row.of("portfolio PDF, 2,000 agreements", times, target="≤ 5 s", baseline=empty_times)
+    )
     rows.append(("portfolio PDF, 2,000 agreements", seconds, f"{pages} pages", "≤ 5 s"))
     seconds, _ = _median(
-        content_only(many, lambda s: content.portfolio(s, options)), max(3, args.runs // 2)
+        content_only(many, lambda s: content.portfolio(s, options)),
+        max(1 if args.quick else 3, args.runs // 2),
     )
     rows.append(("  of which content (queries)", seconds, "", ""))
-    seconds, _ = _median(empty_pdf, args.runs)
+    seconds = statistics.median(empty_times)
     rows.append(("baseline: empty PDF", seconds, "1 page", ""))
     seconds, _ = _median(plain_document(dossier_report, False), args.runs)
     rows.append(("baseline: QTextDocument, dossier’s words", seconds, "", ""))
-    seconds, _ = _median(plain_document(portfolio_report, True), max(3, args.runs // 2))
+    seconds, _ = _median(
+        plain_document(portfolio_report, True), max(1 if args.quick else 3, args.runs // 2)
+    )
     rows.append(("baseline: QTextDocument, portfolio’s words", seconds, "", ""))
 
     width = max(len(r[0]) for r in rows)
@@ -144,6 +166,8 @@ def main() -> int:
     one.close()
     many.close()
     del app
+    print()
+    emit(json_rows, args.json)
     return 0
 
 
