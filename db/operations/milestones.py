@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, exists, func, or_, select, type_coerce
+from sqlalchemy import Integer, String, and_, exists, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -431,9 +431,11 @@ def _conditions(filters: MilestoneFilter) -> list[ColumnElement[bool]]:
 
 
 _DATE_TEXT = type_coerce(Milestone.__table__.c.date, String)
-# The first sort key is wrapped so that SQLite scans the table and sorts, instead of walking
-# the starts_on index and fetching each row from it (four times slower at 200,000 rows).
-_START = func.coalesce(Milestone.starts_on, Milestone.ends_on)
+# The sort keys are the columns of ix_milestone_list_order, in its order, and every column
+# the query reads is in it: SQLite walks that index alone, neither reading table rows nor
+# sorting (0.2 s instead of 1.7–3.5 s for 200,000 milestones). A dated milestone always has
+# starts_on, so it needs no coalesce (which would hide the index).
+_START = Milestone.starts_on
 _KEY_COLUMNS = (_START, Milestone.precision_rank, _DATE_TEXT, Milestone.id)
 
 
