@@ -1,4 +1,11 @@
-"""The QApplication, its translators, the first-run choice and the main window."""
+"""The QApplication, its translators, the first-run choice and the main window.
+
+Start-up is staged (tests/benchmarks/bench_startup.py measures it): the main window's
+frame is shown and painted first, with nothing imported but Qt and a few light modules;
+SQLAlchemy, the models, the database and the pages follow right after that first frame.
+So this module and desktop/main_window.py import the database layer inside functions
+(tests/desktop/test_startup.py keeps them light).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +13,26 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from db.credentials import store_password
 from db.errors import AccordError
-from db.location import is_network_path, network_warning
-from db.lock import DatabaseLock, DatabaseLockedError
 from db.paths import resources_dir
-from db.sample import load_sample
-from db.session import Database, database_url, is_sqlite, open_database
+
+if TYPE_CHECKING:
+    from db.lock import DatabaseLock
+    from db.session import Database
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -90,6 +105,12 @@ def open_for_gui(
 ) -> Opened | None:
     """Open a database for the window: take its lock (or offer read-only), warn about
     network drives, add the sample to a new file when asked. None if the user gave up."""
+    from db.credentials import store_password
+    from db.location import is_network_path, network_warning
+    from db.lock import DatabaseLock, DatabaseLockedError
+    from db.sample import load_sample
+    from db.session import database_url, is_sqlite, open_database
+
     url = database_url(target)
     store_password(url)  # a typed password goes to the keychain, never to settings
     lock: DatabaseLock | None = None
@@ -124,21 +145,64 @@ def open_for_gui(
 
 
 def run_gui(target: str | None, choose_sample: Callable[[], bool] = ask_for_sample) -> int:
-    from desktop.context import AppContext
+    """Show the window's frame at once, then open the database and fill the window."""
     from desktop.crash import install_excepthook
-    from desktop.main_window import MainWindow, remember_file
+    from desktop.main_window import MainWindow
 
     app = create_application()
     install_excepthook()
-    opened = open_for_gui(None, target, sample=choose_sample)
-    if opened is None:
-        return 2
-    remember_file(opened.db.display_name)
-    context = AppContext(opened.db, lock=opened.lock, read_only=opened.read_only)
-    window = MainWindow(context)
+    window = MainWindow()  # the frame only: menus, sidebar, status "Opening…"
     window.show()
-    window.start_automatic_backups()
+    outcome: dict[str, int] = {}
+
+    def open_and_fill() -> None:
+        from desktop.context import AppContext
+        from desktop.main_window import remember_file
+
+        opened = open_for_gui(window, target, sample=choose_sample)
+        if opened is None:
+            outcome["code"] = 2
+            window.close()
+            return
+        remember_file(opened.db.display_name)
+        context = AppContext(opened.db, lock=opened.lock, read_only=opened.read_only)
+        window.attach(context)
+        window.start_automatic_backups()
+
+    after_first_paint(window, open_and_fill)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        context.close()
+        if window.context is not None:
+            window.context.close()
+    return outcome.get("code", code)
+
+
+class _FirstPaint(QObject):
+    """Calls back once, after the watched widget's first paint (or after `fallback_ms`,
+    should no paint come, e.g. for a window that starts minimised)."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            watched.removeEventFilter(self)
+            # After the paint event: the frame reaches the screen before the callback runs.
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
+def after_first_paint(
+    widget: QWidget, callback: Callable[[], None], fallback_ms: int = 1000
+) -> None:
+    """Run `callback` from the event loop once `widget` has been painted for the first time."""
+    _FirstPaint(widget, callback, fallback_ms)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -26,11 +27,11 @@ from PySide6.QtWidgets import (
 from db.backup import copy_database, restore, rotate
 from db.errors import AccordError
 from db.paths import backups_dir_for
-from db.session import open_database
-from desktop.context import AppContext
-from desktop.pages import Page, build_pages
-from desktop.search.widget import SearchBox
+from desktop.pages import Page
 from desktop.version import accord_version
+
+if TYPE_CHECKING:  # imported when used: the frame is painted before these load (app.py)
+    from desktop.context import AppContext
 
 PageT = TypeVar("PageT", bound=Page)
 RECENT_KEY = "files/recent"
@@ -38,9 +39,10 @@ MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext | None = None) -> None:
+        """The whole window; without a context only its frame, until `attach()`."""
         super().__init__()
-        self.context = context
+        self.context: AppContext = None  # type: ignore[assignment]  # set by attach()
         self.setWindowTitle(self.tr("Accord"))
         self.setAccessibleName(self.tr("Accord main window"))
         self.setObjectName("MainWindow")
@@ -67,34 +69,67 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.search = SearchBox(context, self)
-        self.search.activated.connect(self.show_record)
-        toolbar = QToolBar(self.tr("Search"), self)
-        toolbar.setObjectName("searchToolbar")
-        toolbar.setMovable(False)
-        spacer = QWidget(toolbar)
+        self.toolbar = QToolBar(self.tr("Search"), self)
+        self.toolbar.setObjectName("searchToolbar")
+        self.toolbar.setMovable(False)
+        spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
         )
-        toolbar.addWidget(spacer)
-        toolbar.addWidget(self.search)
-        self.addToolBar(toolbar)
+        self.toolbar.addWidget(spacer)
+        self.addToolBar(self.toolbar)
 
         self.db_label = QLabel(self)
         self.db_label.setAccessibleName(self.tr("Database location"))
         self.statusBar().addPermanentWidget(self.db_label)
+        self.pages: list[Page] = []
+        self._restore_geometry()
+        if context is None:
+            self._show_frame_only()
+        else:
+            self.attach(context)
+
+    def _show_frame_only(self) -> None:
+        """What the first frame shows while the database opens: the same menus and a
+        disabled search field where the real ones will be, so nothing moves."""
+        for title in (self.tr("&File"), self.tr("&Edit"), self.tr("&View"), self.tr("&Help")):
+            self.menuBar().addMenu(title).setEnabled(False)
+        placeholder = QLineEdit(self.toolbar)
+        placeholder.setEnabled(False)
+        placeholder.setPlaceholderText(self.tr("Search (Ctrl+F)"))
+        placeholder.setAccessibleName(self.tr("Search"))
+        placeholder.setFixedWidth(320)
+        self._placeholder = self.toolbar.addWidget(placeholder)
+        self.statusBar().showMessage(self.tr("Opening the database…"))
+
+    def attach(self, context: AppContext) -> None:
+        """Fill the window for this database: search, menus, pages."""
+        from desktop.search.widget import SearchBox
+
+        self.context = context
+        placeholder = getattr(self, "_placeholder", None)
+        if placeholder is not None:
+            self.toolbar.removeAction(placeholder)
+            self.menuBar().clear()
+            self.statusBar().clearMessage()
+        self.search = SearchBox(context, self)
+        self.search.activated.connect(self.show_record)
+        self.toolbar.addWidget(self.search)
         context.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         context.open_record.connect(self.show_record)
 
-        self.pages: list[Page] = []
         self._build_menus()
         self._load_pages()
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self._restore_geometry()
+        state = QSettings().value("window/state")
+        if state is not None:
+            self.restoreState(state)
 
     # --- pages ----------------------------------------------------------------------------
 
     def _load_pages(self) -> None:
+        from desktop.pages import build_pages
+
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
@@ -335,6 +370,8 @@ class MainWindow(QMainWindow):
         self.context.message.emit(self.tr("Backed up to %1").replace("%1", str(target)))
 
     def restore_backup(self) -> None:
+        from db.session import open_database
+
         path = self.context.db.path
         if path is None or self.context.read_only:
             QMessageBox.information(
@@ -428,9 +465,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 680)
-        state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from db.dates import DEFAULT_TZ
 from db.enums import MilestoneKind
 
 
@@ -113,9 +112,9 @@ def add_commands(
     )
     imp.add_argument(
         "--default-tz",
-        default=DEFAULT_TZ,
+        default=None,  # db.dates.DEFAULT_TZ; db.dates is not imported to build the parser
         metavar="ZONE",
-        help=f"zone for floating times (default {DEFAULT_TZ})",
+        help="zone for floating times (default Europe/Helsinki)",
     )
     imp.add_argument("--json", action="store_true", help="print the preview as JSON")
     return {"export-ics": cmd_export, "import-ics": cmd_import}
@@ -225,10 +224,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from db.dates import DEFAULT_TZ
     from desktop.cli import writer_lock
     from desktop.ics.importer import read_file
 
-    parsed = read_file(args.file, default_tz=args.default_tz)
+    parsed = read_file(args.file, default_tz=args.default_tz or DEFAULT_TZ)
     if args.dry_run:
         return _import(args, parsed)
     with writer_lock(args):  # refused, naming the holder, while another Accord writes
