@@ -42,11 +42,13 @@ def build_pages(context: AppContext, parent: QWidget) -> list[Page]:
     from desktop.milestones.page import MilestonesPage
     from desktop.organisations.page import OrganisationsPage
     from desktop.overview.page import OverviewPage
+    from desktop.timeline.page import TimelinePage
 
     return [
         OverviewPage(context, parent),
         AgreementsPage(context, parent),
         MilestonesPage(context, parent),
+        TimelinePage(context, parent),
         CalendarPage(context, parent),
         ContactsPage(context, parent),
         OrganisationsPage(context, parent),

@@ -38,6 +38,8 @@ def main(out: Path | None = None, *, scaled: bool = True) -> list[Path]:
     from desktop.context import AppContext
     from desktop.main_window import MainWindow
     from desktop.organisations.page import OrganisationsPage
+    from desktop.timeline.page import TimelinePage
+    from desktop.timeline.screenshots import main as timeline_shots
 
     out = out or resources_dir() / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -72,9 +74,13 @@ def main(out: Path | None = None, *, scaled: bool = True) -> list[Path]:
         shot(window, "contacts")
         window.show_page(OrganisationsPage)
         shot(window, "organisations")
+        window.show_page(TimelinePage)
+        window.page(TimelinePage).reload(wait=True)
+        shot(window, "timeline")
         window.close()
         db.close()
     saved += planning_views(out)
+    saved += timeline_shots(out)
     if scaled:
         saved += _scaled_planning_views(out)
     return saved

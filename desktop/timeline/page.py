@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollBar,
@@ -80,13 +81,13 @@ class TimelinePage(Page):
         self.agreement.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.agreement.setMinimumContentsLength(24)
+        self.agreement.setMinimumContentsLength(14)
         self.focus_area = QComboBox(self)
         self.focus_area.setAccessibleName(self.tr("Focus area filter"))
         self.focus_area.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.focus_area.setMinimumContentsLength(20)
+        self.focus_area.setMinimumContentsLength(12)
         agreement_label = QLabel(self.tr("&Agreement:"), self)
         agreement_label.setBuddy(self.agreement)
         focus_label = QLabel(self.tr("&Focus area:"), self)
@@ -95,7 +96,8 @@ class TimelinePage(Page):
         def button(text: str, name: str, slot: object) -> QPushButton:
             widget = QPushButton(text, self)
             widget.setAccessibleName(name)
-            widget.clicked.connect(slot)  # type: ignore[arg-type]
+            if slot is not None:
+                widget.clicked.connect(slot)  # type: ignore[arg-type]
             return widget
 
         self.zoom_out = button(
@@ -112,11 +114,17 @@ class TimelinePage(Page):
         self.all_button = button(
             self.tr("Show a&ll"), self.tr("Show everything"), self.canvas.show_all
         )
-        self.png_button = button(self.tr("Export &PNG…"), self.tr("Export as PNG"), self.export_png)
-        self.pdf_button = button(self.tr("Export P&DF…"), self.tr("Export as PDF"), self.export_pdf)
-        self.print_button = button(
-            self.tr("P&rint…"), self.tr("Print the timeline"), self.print_page
+        for small in (self.zoom_out, self.zoom_in):
+            small.setMaximumWidth(small.fontMetrics().horizontalAdvance("M") * 3)
+        # One button with a menu keeps the bar narrow enough for a 1280-pixel laptop screen.
+        self.export_button = button(
+            self.tr("E&xport"), self.tr("Export or print the timeline"), None
         )
+        menu = QMenu(self.export_button)
+        menu.addAction(self.tr("Export &PNG…"), self.export_png)
+        menu.addAction(self.tr("Export P&DF…"), self.export_pdf)
+        menu.addAction(self.tr("P&rint…"), self.print_page)
+        self.export_button.setMenu(menu)
 
         bar = QHBoxLayout()
         bar.addWidget(agreement_label)
@@ -127,8 +135,7 @@ class TimelinePage(Page):
         for widget in (self.zoom_out, self.zoom_in, self.today_button, self.all_button):
             bar.addWidget(widget)
         bar.addStretch()
-        for widget in (self.png_button, self.pdf_button, self.print_button):
-            bar.addWidget(widget)
+        bar.addWidget(self.export_button)
 
         self.status = QLabel(self)
         self.status.setAccessibleName(self.tr("Item under the pointer or with the focus ring"))
