@@ -228,7 +228,7 @@ if __name__ == "__main__":
     if "--planning" in sys.argv:
         target = Path(sys.argv[-1])
         suffix = sys.argv[sys.argv.index("--suffix") + 1]
-        for p in planning_views(target, suffix, dark=False):
+        for p in planning_views(target, suffix):
             print(p)
     else:
         for p in main():
