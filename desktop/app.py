@@ -144,14 +144,30 @@ def open_for_gui(
     return Opened(db, lock, read_only)
 
 
-def run_gui(target: str | None, choose_sample: Callable[[], bool] = ask_for_sample) -> int:
-    """Show the window's frame at once, then open the database and fill the window."""
+def run_gui(
+    target: str | None,
+    choose_sample: Callable[[], bool] = ask_for_sample,
+    *,
+    calendar: str | None = None,
+    smoke_test: bool = False,
+) -> int:
+    """Show the window's frame at once, then open the database and fill the window.
+
+    `calendar`: an .ics file to import (Open with Accord); `smoke_test`: quit once the
+    window is filled and painted, see desktop/launch.py."""
     from desktop.crash import install_excepthook
+    from desktop.launch import CalendarFiles, finish_smoke_test
     from desktop.main_window import MainWindow
 
     app = create_application()
     install_excepthook()
     window = MainWindow()  # the frame only: menus, sidebar, status "Opening…"
+    calendars = CalendarFiles(window)
+    app.installEventFilter(calendars)  # macOS hands over files as FileOpen events
+    if calendar:
+        calendars.open(calendar)
+    if smoke_test:
+        choose_sample = lambda: False  # noqa: E731 - no question on a new file
     window.show()
     outcome: dict[str, int] = {}
 
@@ -168,6 +184,9 @@ def run_gui(target: str | None, choose_sample: Callable[[], bool] = ask_for_samp
         context = AppContext(opened.db, lock=opened.lock, read_only=opened.read_only)
         window.attach(context)
         window.start_automatic_backups()
+        calendars.flush()
+        if smoke_test:
+            finish_smoke_test(window)
 
     after_first_paint(window, open_and_fill)
     try:

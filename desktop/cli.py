@@ -46,6 +46,16 @@ def _db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     )
 
 
+def _smoke_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="open the window, check that icons, fonts and plugins load, then quit "
+        "(proves an installed copy complete)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="accord",
@@ -54,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"accord {accord_version()}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     _db_option(parser, top=True)
+    _smoke_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     init = sub.add_parser("init", help="create or upgrade a database")
@@ -83,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="start the application window (the default)")
     _db_option(gui)
+    _smoke_option(gui)
+    gui.add_argument(
+        "calendar",
+        nargs="?",
+        metavar="FILE.ics",
+        help="a calendar file to import (what the desktop's Open with Accord passes)",
+    )
     for module in FEATURE_CLIS:
         COMMANDS.update(import_module(module).add_commands(sub, _db_option))
     return parser
@@ -251,7 +269,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from desktop.app import run_gui
 
-    return run_gui(args.db)
+    return run_gui(args.db, calendar=getattr(args, "calendar", None), smoke_test=args.smoke_test)
+
+
+def open_with(argv: list[str]) -> list[str]:
+    """`accord FILE.ics`, as the desktop runs it for a double-clicked calendar file, means
+    `accord gui FILE.ics`: the window, with the file in the import dialog."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--db":
+            i += 2
+        elif argv[i].startswith("-"):
+            i += 1
+        else:
+            break
+    if i < len(argv) and argv[i].lower().endswith(".ics"):
+        return [*argv[:i], "gui", *argv[i:]]
+    return argv
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -272,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     log_path = setup_logging(debug)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(open_with(argv))
         command = args.command or "gui"
         return COMMANDS[command](args)
     except AccordError as exc:

@@ -25,10 +25,8 @@ from pathlib import Path
 from installer.project import APP_NAME, ROOT, read_project
 
 SPEC = ROOT / "installer" / "accord.spec"
-ISCC_PLACES = (
-    r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe",
-    r"C:\Program Files\Inno Setup 6\ISCC.exe",
-)
+#: Where Inno Setup's installer (and Chocolatey's `innosetup`) puts the compiler.
+ISCC_FOLDERS = (r"C:\Program Files (x86)", r"C:\Program Files")
 
 
 def size_mib(path: Path) -> float:
@@ -54,7 +52,13 @@ def build_bundle(dist: Path, work: Path, *, trim: bool = True) -> Path:
 
 
 def find_iscc() -> str | None:
-    return shutil.which("iscc") or next((p for p in ISCC_PLACES if Path(p).is_file()), None)
+    if found := shutil.which("iscc"):
+        return found
+    for folder in ISCC_FOLDERS:
+        compilers = sorted(Path(folder).glob("Inno Setup */ISCC.exe"))
+        if compilers:
+            return str(compilers[-1])
+    return None
 
 
 def build_windows_installer(bundle: Path, dist: Path, work: Path) -> Path | None:
