@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import insert, select, update
@@ -76,6 +76,8 @@ from desktop.ics.export import (
     FocusAreaInfo,
     approximate_marker,
 )
+
+_T = TypeVar("_T")
 
 #: The longest UID our records store; longer ones (Outlook, Google) map to a stable UUID.
 UID_LENGTH = 36
@@ -154,11 +156,15 @@ def _decode(data: bytes) -> tuple[list[_Line], list[str]]:
             logical[-1][1].extend(raw[1:])
         elif raw.strip():
             logical.append((number, bytearray(raw)))
+    # One decode for the whole file: the lines hold no line break, so joining them with
+    # one and splitting again gives each line's own decoding, at a fraction of the cost.
+    joined = b"\n".join(b for _, b in logical)
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
-            lines = [_Line(n, bytes(b).decode(encoding)) for n, b in logical]
+            texts = joined.decode(encoding).split("\n") if logical else []
         except UnicodeDecodeError:
             continue
+        lines = [_Line(n, text) for (n, _), text in zip(logical, texts, strict=True)]
         if encoding != "utf-8":
             notes.append(
                 f"The file is not UTF-8; it was read as {'Windows-1252' if encoding == 'cp1252' else 'Latin-1'}."  # noqa: E501
@@ -175,6 +181,8 @@ class _Component:
     children: list[_Component] = field(default_factory=list)
     first: int = 0  # index of its BEGIN and END in the logical lines
     last: int = 0
+    #: A VEVENT's own properties (not its alarms'): (line index, name, params, value).
+    own: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def _date_problem(name: str, value: str, params: str) -> str | None:
@@ -257,10 +265,12 @@ def _structure(lines: list[_Line]) -> list[_Component]:
                 f"(first on line {component.props[name]}); an event has one {name}.",
             )
         component.props.setdefault(name, line.number)
-        if component.name == "VEVENT" and name in DATE_PROPERTIES:
-            problem = _date_problem(name, value.strip(), params)
-            if problem:
-                raise IcsError(line.number, problem)
+        if component.name == "VEVENT":
+            component.own.append((index, name, params, value))
+            if name in DATE_PROPERTIES:
+                problem = _date_problem(name, value.strip(), params)
+                if problem:
+                    raise IcsError(line.number, problem)
     if stack:
         open_one = stack[-1]
         raise IcsError(
@@ -929,18 +939,94 @@ def _icalendar(kind: Any, text: str, lines: list[_Line], **kwargs: Any) -> Any:
         raise IcsError(line, f"{exc}.") from None
 
 
+# --- giving icalendar less to do -------------------------------------------------------------
+
+#: Properties of a VEVENT we never read: skipped when icalendar would accept them anyway.
+_UNREAD_STAMPS = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED"})
+_UNREAD_TEXT = frozenset({"TRANSP", "CLASS"})
+#: TEXT properties we read as plain strings: read here exactly as icalendar reads them.
+_PLAIN_TEXT = frozenset({"UID", "SUMMARY", "DESCRIPTION", "LOCATION", "STATUS"})
+_TEXT_ESCAPE = re.compile(r"\\([\\,;:nN])")
+_INTEGER = re.compile(r"\d{1,9}")
+
+
+def _unescape(value: str) -> str:
+    return _TEXT_ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+@dataclass(frozen=True)
+class _PlainReading:
+    """How the installed icalendar reads plain properties, learnt once from a probe:
+    the fast path is used only where it gives exactly icalendar's values."""
+
+    text: bool
+    x_unescaped: bool | None  # X- values unescaped (True), verbatim (False), or neither
+
+
+@cache
+def _plain_reading() -> _PlainReading:
+    from icalendar import Event
+
+    raw = "a\\,b\\;c\\nd\\Ne\\\\f\\:g\\xh:i"
+    probe = f"BEGIN:VEVENT\r\nSUMMARY:{raw}\r\nX-ACCORD-PROBE:{raw}\r\nEND:VEVENT\r\n"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            event = Event.from_ical(probe)
+        text = str(event["SUMMARY"]) == _unescape(raw)
+        x_value = str(event["X-ACCORD-PROBE"])
+    except Exception:  # an icalendar that reads the probe differently: no fast path
+        return _PlainReading(False, None)
+    x_unescaped = True if x_value == _unescape(raw) else False if x_value == raw else None
+    return _PlainReading(text, x_unescaped)
+
+
+def _read_plain(part: _Component, how: _PlainReading) -> dict[int, tuple[str, Any]] | None:
+    """The event's lines read here instead of by icalendar: line index → (name, value),
+    value None for a line nobody reads. Only lines without parameters qualify, and a name
+    that has a parameter on any of its lines is left to icalendar whole."""
+    from icalendar import vInt, vText
+
+    if not how.text:
+        return None
+    with_params = {name for _, name, params, _ in part.own if params}
+    mine: dict[int, tuple[str, Any]] = {}
+    for index, name, params, value in part.own:
+        if params or name in with_params:
+            continue
+        if name in _PLAIN_TEXT:
+            mine[index] = (name, vText(_unescape(value)))
+        elif name in _UNREAD_TEXT:
+            mine[index] = (name, None)
+        elif name in _UNREAD_STAMPS and _DATETIME.fullmatch(value):
+            if _date_problem(name, value, params) is None:
+                mine[index] = (name, None)
+        elif name == "SEQUENCE" and _INTEGER.fullmatch(value):
+            mine[index] = (name, vInt(int(value)))
+        elif name.startswith("X-") and how.x_unescaped is not None:
+            if not name.startswith("X-ACCORD-"):
+                mine[index] = (name, None)
+            else:
+                mine[index] = (name, vText(_unescape(value) if how.x_unescaped else value))
+    return mine
+
+
 def parse_ics(
     data: bytes,
     *,
     default_tz: str = DEFAULT_TZ,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    read_plain: bool = True,
 ) -> ParsedCalendar:
     """Reads a whole file or raises IcsError naming the line; writes nothing anywhere.
 
     icalendar parses the calendar without its events first (properties, time zones), then
     each event on its own: progress and cancelling work during the slow part, and a
-    refusal is pinned to the event's lines.
+    refusal is pinned to the event's lines. Plain properties (text without parameters,
+    stamps nobody reads) are read by our own pass, which gives icalendar's values at a
+    fraction of its cost; `read_plain=False` leaves everything to icalendar (the
+    reference the tests compare with).
     """
     from icalendar import Calendar, Event
 
@@ -953,6 +1039,7 @@ def parse_ics(
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     total = len(parts)
     vevents = []
+    plain = _plain_reading() if read_plain else _PlainReading(False, None)
     for index, part in enumerate(parts):
         if index % 100 == 0:
             if should_stop is not None and should_stop():
@@ -960,7 +1047,17 @@ def parse_ics(
             if progress is not None:
                 progress(index, 2 * total)
         own = lines[part.first : part.last + 1]
-        vevents.append(_icalendar(Event, "\r\n".join(x.text for x in own) + "\r\n", own))
+        mine = _read_plain(part, plain)
+        if mine is None:
+            text = "\r\n".join(x.text for x in own)
+        else:
+            text = "\r\n".join(x.text for i, x in enumerate(own, part.first) if i not in mine)
+        vevent = _icalendar(Event, text + "\r\n", own)
+        if mine:
+            for name, value in mine.values():
+                if value is not None:
+                    vevent.add(name, value, encode=False)
+        vevents.append(vevent)
     hint = None
     name = producer = None
     agreements: list[AgreementInfo] = []
@@ -1272,7 +1369,7 @@ def preview(
     return rows
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -1366,24 +1463,6 @@ class ImportResult:
         return sum(1 for r in self.rows if r.action is action)
 
 
-@dataclass
-class _NewMilestone:
-    """What `Milestone.check()` reads and derives, for a milestone written in bulk."""
-
-    title: str
-    when: FlexDate
-    end: FlexDate | None
-    rrule: str | None
-    agreement: Agreement
-    focus_areas: list[FocusArea]
-    starts_on: date | None = None
-    ends_on: date | None = None
-    precision_rank: int = 0
-
-    def check(self) -> None:
-        Milestone.check(self)  # type: ignore[arg-type]
-
-
 class _Applier:
     def __init__(self, session: Session, parsed: ParsedCalendar) -> None:
         self.session = session
@@ -1391,7 +1470,9 @@ class _Applier:
         self.created_agreements: list[Agreement] = []
         self.created_areas: list[FocusArea] = []
         self.created_contacts: list[Contact] = []
-        self.new_milestones: list[tuple[IncomingEvent, _NewMilestone, list[Any]]] = []
+        self.new_milestones: list[
+            tuple[IncomingEvent, Milestone, Agreement, list[FocusArea], list[Any]]
+        ] = []
         self.created_milestone_ids: list[int] = []
         self.inverses: list[Edit] = []
         self.floors: list[tuple[Milestone, int]] = []
@@ -1543,26 +1624,41 @@ class _Applier:
     # milestones
 
     def create_milestone(self, row: PreviewRow, chosen_area: FocusArea | None) -> None:
-        """Checks a new milestone and keeps its values for `insert_milestones()`.
+        """Checks a new milestone and keeps it for `insert_milestones()`.
 
-        No ORM object is built: 10,000 of them cost seconds in the unit of work. The values
-        go through `Milestone.check()` itself, on a plain stand-in, so the rules (and the
-        derived starts_on, ends_on, precision_rank, normalised rrule) are the model's own.
+        The milestone is a transient ORM object, never added to the session: the model's
+        own `check()` runs on it (and derives starts_on, ends_on, precision_rank, the
+        normalised rrule), but the unit of work, which would cost seconds for 10,000 of
+        them, never sees it. Its links are kept beside it, not set on it: setting the
+        agreement would put it in the agreement's collection, and from there in the flush.
         """
         event = row.event
         agreement = self.agreement_for(row)
+        # Look everything up before the milestone exists: a query autoflushes.
         areas = self.areas_for(agreement, event, chosen_area)
         people = [(self.contact(line, event), line.role) for line in event.contacts or ()]
-        values = _NewMilestone(
+        milestone = Milestone(
+            uid=event.key,
+            kind=event.kind or (MilestoneKind.EVENT_SERIES if event.rrule else MilestoneKind.EVENT),
             title=event.title,
+            description=event.description,
+            location=event.location,
+            audience=event.audience or None,
+            status=event.status or MilestoneStatus.PLANNED,
             when=event.when,
             end=event.end,
+            date_wording=event.wording,
             rrule=event.rrule,
-            agreement=agreement,
-            focus_areas=areas,
+            exdates=list(event.exdates),
+            reminders=list(event.reminders or ()),
+            outcome=event.outcome or "",
+            url=event.url,
         )
-        self._check(values, event)
-        self.new_milestones.append((event, values, [(p, role) for p, role in people if p]))
+        self._check(milestone, event)
+        # The rule check() applies to links: areas_for() only offers the agreement's own.
+        assert all(area.agreement is agreement for area in areas)
+        linked = [(p, role) for p, role in people if p]
+        self.new_milestones.append((event, milestone, agreement, areas, linked))
 
     def insert_milestones(self, should_stop: Callable[[], bool] | None = None) -> None:
         """Writes the checked new milestones with Core executemany, logged as ORM inserts are.
@@ -1574,7 +1670,7 @@ class _Applier:
         if not self.new_milestones:
             return
         self.session.flush()  # agreements, focus areas and contacts created above get ids
-        floors = {e.key: e.sequence for e, _, _ in self.new_milestones if e.sequence > 0}
+        floors = {e.key: e.sequence for e, *_ in self.new_milestones if e.sequence > 0}
         histories = _histories(self.session, "milestone", dict.fromkeys(floors, 1))
         now = utcnow()
         table = Milestone.__table__
@@ -1584,35 +1680,34 @@ class _Applier:
             if should_stop is not None and should_stop():
                 raise ImportCancelled
             rows = []
-            for event, v, _ in chunk:
+            for event, m, agreement, _, _ in chunk:
                 version = 1
                 if event.key in floors:  # SEQUENCE never goes down (see raise_versions)
                     version = max(1, 1 + floors[event.key] - histories[event.key].revision)
                 rows.append(
                     {
-                        "uid": event.key,
+                        "uid": m.uid,
                         "version": version,
                         "created_at": now,
                         "updated_at": now,
-                        "agreement_id": v.agreement.id,
-                        "kind": event.kind
-                        or (MilestoneKind.EVENT_SERIES if event.rrule else MilestoneKind.EVENT),
-                        "title": event.title,
-                        "description": event.description,
-                        "location": event.location,
-                        "audience": event.audience or None,
-                        "status": event.status or MilestoneStatus.PLANNED,
-                        "date": v.when,
-                        "end": v.end,
-                        "date_wording": event.wording,
-                        "starts_on": v.starts_on,
-                        "ends_on": v.ends_on,
-                        "precision_rank": v.precision_rank,
-                        "rrule": v.rrule,
-                        "exdates": list(event.exdates),
-                        "reminders": list(event.reminders or ()),
-                        "outcome": event.outcome or "",
-                        "url": event.url,
+                        "agreement_id": agreement.id,
+                        "kind": m.kind,
+                        "title": m.title,
+                        "description": m.description,
+                        "location": m.location,
+                        "audience": m.audience,
+                        "status": m.status,
+                        "date": m.when,
+                        "end": m.end,
+                        "date_wording": m.date_wording,
+                        "starts_on": m.starts_on,
+                        "ends_on": m.ends_on,
+                        "precision_rank": m.precision_rank,
+                        "rrule": m.rrule,
+                        "exdates": m.exdates,
+                        "reminders": m.reminders,
+                        "outcome": m.outcome,
+                        "url": m.url,
                     }
                 )
             # Plain executemany, ids read back by UID: SQLite's RETURNING would cost one
@@ -1628,14 +1723,14 @@ class _Applier:
             self.created_milestone_ids += ids
             area_rows = [
                 {"milestone_id": mid, "focus_area_id": area.id}
-                for mid, (_, v, _) in zip(ids, chunk, strict=True)
-                for area in v.focus_areas
+                for mid, (_, _, _, areas, _) in zip(ids, chunk, strict=True)
+                for area in areas
             ]
             if area_rows:
                 self.session.execute(insert(links), area_rows)
             contact_rows = [
                 {"milestone_id": mid, "contact_id": contact.id, "role": role}
-                for mid, (_, _, linked) in zip(ids, chunk, strict=True)
+                for mid, (*_, linked) in zip(ids, chunk, strict=True)
                 for contact, role in linked
             ]
             contact_ids: list[int] = []
