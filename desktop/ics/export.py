@@ -39,7 +39,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -1040,7 +1040,8 @@ def _tombstones(
             select(Milestone.uid).where(Milestone.uid.in_([d[0] for d in deleted]))
         ).all()
     )
-    earlier = _previous_events(previous)
+    gone = {uid for uid, _, _ in deleted if uid not in live and uid not in taken}
+    earlier = _previous_events(previous, gone)
     out: list[Event] = []
     seen: set[str] = set()
     for uid, at, label in reversed(deleted):
@@ -1084,14 +1085,18 @@ def _tombstones(
     return out
 
 
-def _previous_events(previous: bytes | None) -> dict[str, Event]:
-    """Events of the file being replaced, by UID; an unreadable file is ignored."""
-    if not previous:
+def _previous_events(previous: bytes | None, uids: Collection[str]) -> dict[str, Event]:
+    """Events `uids` of the file being replaced, by UID; an unreadable file is ignored.
+
+    Only those events are read: a published calendar holds thousands, and icalendar
+    would take seconds for the ones a deletion does not concern.
+    """
+    if not previous or not uids:
         return {}
     from desktop.ics.importer import IcsError, parse_ics
 
     try:
-        parsed = parse_ics(previous)
+        parsed = parse_ics(previous, only_uids=uids)
     except IcsError:
         return {}
     out: dict[str, Event] = {}

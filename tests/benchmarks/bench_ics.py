@@ -11,10 +11,12 @@ Targets (issue 9), medians of several runs on the same machine:
   database: what the import dialog does) in ≤ 1.5× the time icalendar alone takes to
   parse the same file (timed in the same run, alternating with ours).
 
-"import again" re-imports the same file into the database that now holds it (everything
-unchanged): the preview's comparison path. peak_mb is the growth of the resident set
-during one extra run in a forked child (Linux; null elsewhere). `--json FILE` writes the
-rows as a list of {measure, median_s, min_s, max_s, peak_mb, target, baseline_s}.
+"export again" writes over the published file after a milestone was deleted: the export
+reads the file it replaces for the deleted milestone's dates. "import again" re-imports
+the same file into the database that now holds it (everything unchanged): the preview's
+comparison path. peak_mb is the growth of the resident set during one extra run in a
+forked child (Linux; null elsewhere). `--json FILE` writes the rows as a list of
+{measure, median_s, min_s, max_s, peak_mb, target, baseline_s}.
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import icalendar  # noqa: E402
 from ics_testdata import add_many  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from test_ics_perf import read_back, with_icalendar  # noqa: E402
 
+from db.edits import Delete  # noqa: E402
+from db.models import Milestone  # noqa: E402
 from db.sample import load_sample  # noqa: E402
 from db.session import Database, open_database  # noqa: E402
 from desktop.ics.export import ExportScope, collect, export_file  # noqa: E402
@@ -183,6 +188,21 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         )
         rows.append(
             row("baseline: icalendar Calendar/Event objects, same events", theirs, "", None, None)
+        )
+
+        # --- export over the published file after a deletion (reads the file it replaces) --
+        with db.sessions() as s:
+            doomed = s.scalars(select(Milestone.id).order_by(Milestone.id.desc()).limit(1)).one()
+        db.run(Delete("milestone", doomed).apply)
+        published = tmp / "published.ics"
+        export_file(db, scope, published)
+        again = Timer()
+        for _ in range(max(args.runs, 1)):
+            again.time(lambda: export_file(db, scope, published))
+        rows.append(
+            row(
+                "export again over the published file, one milestone deleted", again, "", None, None
+            )
         )
         db.close()
 

@@ -167,3 +167,14 @@ def test_bulk_inserts_are_still_checked(rich_db: Database, empty_db: Database) -
     with empty_db.sessions() as s:
         for model in (Milestone, ChangeLog):
             assert s.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_only_the_events_asked_for_are_read(rich_db: Database) -> None:
+    """The export reads a few events of the file it replaces, not all of them."""
+    data = _export(rich_db)
+    everything = parse_ics(data)
+    wanted = {e.uid for e in everything.events if e.title in ("Steering group", "Q1 review")}
+    assert len(wanted) == 2
+    some = parse_ics(data, only_uids=wanted)
+    assert some.events == tuple(e for e in everything.events if e.uid in wanted)
+    assert parse_ics(data, only_uids=()).events == ()
