@@ -10,6 +10,11 @@ Loading follows Anki's browser: `refresh()` reads the ordered ids of each group 
 query), and rows are read by id in blocks of `BLOCK`. `data()` never touches the database:
 for a row not yet loaded it returns a placeholder and asks for its block, which a zero-time
 timer loads in one short session and announces with `dataChanged`.
+
+At most `MAX_BLOCKS` blocks stay in memory: scrolling through 200,000 milestones would
+otherwise keep them all (400 MB); the blocks farthest from the ones just loaded go first.
+A row's texts are worked out once, when its block loads, not on every paint
+(tests/benchmarks/bench_scroll.py times the frames).
 """
 
 from __future__ import annotations
@@ -42,11 +47,27 @@ GroupRole = Qt.ItemDataRole.UserRole + 2
 IsHeaderRole = Qt.ItemDataRole.UserRole + 3
 
 _HEADER = -1  # marker in the row list for a section's header row
+# Plain ints: a paint asks data() about ten roles of every visible cell, and comparing an
+# int with an enum member costs more than the rest of the answer.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+#: The roles a milestone row answers (the others get None at once).
+_ROW_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        IdRole,
+        GroupRole,
+        IsHeaderRole,
+    )
+)
 
 
 class MilestoneTableModel(QAbstractTableModel):
     COLUMNS = ("title", "date", "kind", "status", "agreement", "focus_areas", "location")
     BLOCK = 200
+    MAX_BLOCKS = 40
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +96,9 @@ class MilestoneTableModel(QAbstractTableModel):
         self._kinds = labels.kinds()
         self._statuses = labels.statuses()
         self._group_names = labels.groups()
+        self._struck = QFont(QApplication.font())
+        self._struck.setStrikeOut(True)
+        self._row_flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         self.total = 0
         self.refresh()
 
@@ -135,13 +159,30 @@ class MilestoneTableModel(QAbstractTableModel):
         ]
         with self._context.db.sessions() as session:
             rows = ops.milestone_rows(session, ids)
+        for record in rows.values():
+            record["texts"] = tuple(self._display(record, column) for column in self.COLUMNS)
         self._cache.update(rows)
+        self._loaded_blocks.update(wanted)
+        self._forget_far_blocks(wanted)
         for b in wanted:
-            self._loaded_blocks.add(b)
             first = b * self.BLOCK
             last = min(len(self._rows), first + self.BLOCK) - 1
             if last >= first:
                 self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.COLUMNS) - 1))
+
+    def _forget_far_blocks(self, kept: list[int]) -> None:
+        """Keep at most MAX_BLOCKS blocks: drop those farthest from the ones just loaded."""
+        excess = len(self._loaded_blocks) - self.MAX_BLOCKS
+        if excess <= 0:
+            return
+        centre = sum(kept) / len(kept)
+        far = sorted(
+            (b for b in self._loaded_blocks if b not in kept), key=lambda b: -abs(b - centre)
+        )
+        for b in far[:excess]:
+            self._loaded_blocks.discard(b)
+            for mid in self._rows[b * self.BLOCK : (b + 1) * self.BLOCK]:
+                self._cache.pop(mid, None)
 
     def loaded_count(self) -> int:
         """How many milestone rows are in memory (the lazy-loading tests read this)."""
@@ -184,11 +225,10 @@ class MilestoneTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if self._rows[index.row()] == _HEADER:
-            return Qt.ItemFlag.NoItemFlags  # not selectable; the arrow keys skip it
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows) or self._rows[row] == _HEADER:
+            return Qt.ItemFlag.NoItemFlags  # a header is not selectable; arrow keys skip it
+        return self._row_flags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -202,12 +242,19 @@ class MilestoneTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows):
             return None
-        row, column = index.row(), index.column()
         mid = self._rows[row]
         if mid == _HEADER:
-            return self._header_data(row, column, role)
+            return self._header_data(row, index.column(), role)
+        if role == _DISPLAY:  # the common case first: a paint asks this of every cell
+            record = self._cache.get(mid)
+            if record is not None:
+                return record["texts"][index.column()]
+        elif role not in _ROW_ROLES:
+            return None  # decoration, alignment, colours, check state …: Qt's defaults
+        column = index.column()
         if role == IdRole:
             return mid
         if role == GroupRole:
@@ -249,13 +296,11 @@ class MilestoneTableModel(QAbstractTableModel):
 
     def _row_data(self, record: dict[str, Any], column: str, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(record, column)
+            return record["texts"][self.COLUMNS.index(column)]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(record, column)
         if role == Qt.ItemDataRole.FontRole and record["status"] == "cancelled":
-            font = QFont(QApplication.font())
-            font.setStrikeOut(True)
-            return font
+            return self._struck
         return None
 
     def _display(self, record: dict[str, Any], column: str) -> str:
