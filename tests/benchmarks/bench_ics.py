@@ -22,6 +22,9 @@ forked child (Linux; null elsewhere). `--json FILE` writes the rows as a list of
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
 import json
 import os
 import statistics
@@ -62,6 +65,14 @@ def _rss_kb(field: str) -> int | None:
     return None
 
 
+def _release_free_memory() -> None:
+    """Hands memory freed by earlier runs back to the system, so a measured run grows the
+    resident set by what it needs instead of reusing what is already resident."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def peak_mb(fn: Callable[[], object]) -> float | None:
     """Growth of the resident set while `fn` runs once, in a forked child (Linux only).
 
@@ -77,6 +88,7 @@ def peak_mb(fn: Callable[[], object]) -> float | None:
         code = 1
         try:
             os.close(read_end)
+            _release_free_memory()
             Path("/proc/self/clear_refs").write_text("5")
             start = _rss_kb("VmRSS") or 0
             fn()
