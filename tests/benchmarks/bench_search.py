@@ -20,10 +20,12 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from common import Row, emit, parser, percentile, runs
 from sqlalchemy import text
-from synthetic import SIZES, database
+from synthetic import SIZES, cache_path, database
+from synthetic import build as build_size
 
 from db.search import search, search_fallback
 from db.session import Database, open_database
@@ -40,6 +42,18 @@ QUERIES = (
     "childcare services",
     "q",
 )
+
+
+#: The cached large database (bench_overview.py reads this name).
+CACHE = cache_path("large")
+
+
+def build(path: Path = CACHE) -> None:
+    """Make the large database at `path` (the cache itself: built once, kept)."""
+    if path == CACHE:
+        database("large")
+    else:
+        build_size("large", path)
 
 
 def cached_database(rebuild: bool = False, size: str = "large") -> Database:

@@ -135,11 +135,16 @@ def main(argv: list[str] | None = None) -> int:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in args.only]
     rows: list[dict[str, Any]] = []
     failed: list[str] = []
+    skipped: list[str] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for script in scripts:
             out = Path(tmp) / f"{script.stem}.json"
             offered = options_of(script)
+            if "--json" not in offered:
+                print(f"\n== {script.name} ==  skipped: it has no --json option", flush=True)
+                skipped.append(script.name)
+                continue
             command = [sys.executable, str(script), "--json", str(out)]
             if args.quick and "--quick" in offered:
                 command.append("--quick")
@@ -161,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
     print(f"\nAll benchmarks, {time.perf_counter() - started:.0f} s; {machine()}\n")
     print(table(rows))
+    if skipped:
+        print(f"\nSkipped (no --json rows): {', '.join(skipped)}")
     if failed:
         print(f"\nFAILED to run: {', '.join(failed)}")
     if args.json:
