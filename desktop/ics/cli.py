@@ -258,7 +258,8 @@ def _import(args: argparse.Namespace, parsed: Any) -> int:
                         "--agreement too, or the focus area's id.",
                     )
                 focus_id = ids[0]
-            rows = preview(session, parsed, agreement_id=agreement_id)
+            if args.dry_run:  # an import previews inside its own transaction
+                rows = preview(session, parsed, agreement_id=agreement_id)
         if not args.dry_run:
             from db.backup import backup_before_import
 

@@ -593,7 +593,7 @@ def _read_event(
     raw_uid = _text(ev, "UID")
     summary = (_text(ev, "SUMMARY") or "").strip() or "(no title)"
     accord = {
-        str(name).upper(): str(value[0] if isinstance(value, list) else value)
+        str(name).upper(): _x_text(str(value[0] if isinstance(value, list) else value))
         for name, value in ev.items()
         if str(name).upper().startswith("X-ACCORD-")
     }
@@ -1009,6 +1009,15 @@ def _read_plain(part: _Component, how: _PlainReading) -> dict[int, tuple[str, An
             else:
                 mine[index] = (name, vText(_unescape(value) if how.x_unescaped else value))
     return mine
+
+
+def _x_text(value: str) -> str:
+    """An X-ACCORD value as written: TEXT escapes undone where icalendar leaves X- verbatim.
+
+    Our export escapes X- values as TEXT (RFC 5545's default type for unknown properties),
+    so "early, next year" and "FREQ=WEEKLY;BYDAY=TU" come back whole.
+    """
+    return value if _plain_reading().x_unescaped else _unescape(value)
 
 
 def _raw_uids(part: _Component) -> list[str]:

@@ -424,3 +424,24 @@ def test_imported_sequence_never_goes_down(empty_db: Database) -> None:
     cal = icalendar.Calendar.from_ical(_export(empty_db))
     seminar = next(e for e in cal.walk("VEVENT") if str(e["SUMMARY"]).startswith("Tutkimus"))
     assert int(seminar["SEQUENCE"]) == 2  # as in the file, not 0: clients keep updating
+
+
+def test_accord_text_with_commas_and_semicolons_comes_back_whole(sample_db: Database) -> None:
+    """X-ACCORD-WORDING and X-ACCORD-RRULE are escaped as TEXT on export, unescaped on import."""
+    with sample_db.transaction() as s:
+        agreement = s.get(Agreement, newest_agreement(sample_db))
+        assert agreement is not None
+        workshops = ops.add_milestone(
+            s, agreement, "Workshops", when="spring 2026", kind="event_series",
+            rrule="FREQ=WEEKLY;BYDAY=TU",
+        )  # fmt: skip
+        workshops.date_wording = "spring, maybe; or later"
+    data = _export(sample_db)
+    assert b"X-ACCORD-RRULE:FREQ=WEEKLY\\;BYDAY=TU" in data  # escaped as TEXT
+    parsed = parse_ics(data)
+    (event,) = [e for e in parsed.events if e.title == "Workshops"]
+    assert event.wording == "spring, maybe; or later"
+    assert event.rrule == "FREQ=WEEKLY;BYDAY=TU"
+    with sample_db.sessions() as s:
+        rows = {r.event.title: r.action.value for r in preview(s, parsed)}
+    assert rows["Workshops"] == "unchanged"
