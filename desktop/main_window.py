@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
             "QListWidget#sidebar::item { padding: 7px 12px; }"
         )
         self.stack = QStackedWidget(self)
+        self.sidebar.currentRowChanged.connect(self._show_row)
         central = QWidget(self)
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -82,7 +83,8 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self)
         self.db_label.setAccessibleName(self.tr("Database location"))
         self.statusBar().addPermanentWidget(self.db_label)
-        self.pages: list[Page] = []
+        self.page_kinds: list[type[Page]] = []
+        self.pages: list[Page | None] = []  # None: not built yet (built when first shown)
         self._restore_geometry()
         if context is None:
             self._show_frame_only()
@@ -120,7 +122,6 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._load_pages()
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         state = QSettings().value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -128,37 +129,75 @@ class MainWindow(QMainWindow):
     # --- pages ----------------------------------------------------------------------------
 
     def _load_pages(self) -> None:
-        from desktop.pages import build_pages
+        """(Re)fill the sidebar for the current database. Each page is built the first time
+        it is shown (`_build_page`): until then the stack holds an empty placeholder, so
+        opening a large database costs only the page on screen, and a page not yet built
+        neither queries the database nor listens to `context.changed`."""
+        from desktop.pages import page_kinds
 
+        self.sidebar.blockSignals(True)  # no page is built while the lists are half filled
+        self.sidebar.clear()
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
             widget.deleteLater()
-        self.sidebar.clear()
-        self.pages = build_pages(self.context, self)
-        for page in self.pages:
-            self.stack.addWidget(page)
-            item = QListWidgetItem(page.title())
-            self.sidebar.addItem(item)
+        self.page_kinds = page_kinds()
+        self.pages = [None] * len(self.page_kinds)
+        for kind in self.page_kinds:
+            placeholder = QWidget(self.stack)
+            placeholder.setAccessibleName(kind.title())
+            self.stack.addWidget(placeholder)
+            self.sidebar.addItem(QListWidgetItem(kind.title()))
         self.sidebar.setCurrentRow(0)
-        from desktop.ics.context_menus import install as install_calendar_menus
-
-        install_calendar_menus(self)
+        self.sidebar.blockSignals(False)
+        self._show_row(0)
         label = self.tr("Database: %1").replace("%1", self.context.db.display_name)
         if self.context.read_only:
             label += " " + self.tr("(read-only)")
         self.db_label.setText(label)
         self._populate_view_menu()
 
+    def _show_row(self, index: int) -> None:
+        """The sidebar's choice: build that page if it is the first time, then show it."""
+        if index < 0:
+            return
+        self._build_page(index)
+        self.stack.setCurrentIndex(index)
+
+    def _build_page(self, index: int) -> Page:
+        """The page at this sidebar row, built (once) in place of its placeholder."""
+        built = self.pages[index]
+        if built is not None:
+            return built
+        from desktop.ics.context_menus import install as install_calendar_menus
+
+        page = self.page_kinds[index](self.context, self)
+        placeholder = self.stack.widget(index)
+        showing = self.stack.currentIndex()
+        # After the placeholder, so that removing a shown placeholder shows this page and
+        # never flashes (or starts the loads of) a neighbour.
+        self.stack.insertWidget(index + 1, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(showing)
+        self.pages[index] = page
+        install_calendar_menus(self, page)
+        return page
+
+    def is_built(self, kind: type[Page]) -> bool:
+        """Whether this page has been built (shown, or asked for) since the database opened."""
+        return self.pages[self.page_index(kind)] is not None
+
     def current_page(self) -> Page:
-        return self.pages[self.stack.currentIndex()]
+        return self._build_page(self.stack.currentIndex())
 
     def page_index(self, kind: type[Page]) -> int:
         """Where a kind of page is in the sidebar (the order may grow; never hard-code it)."""
-        return next(i for i, page in enumerate(self.pages) if isinstance(page, kind))
+        return next(i for i, known in enumerate(self.page_kinds) if issubclass(known, kind))
 
     def page(self, kind: type[PageT]) -> PageT:
-        found = self.pages[self.page_index(kind)]
+        """The page of this kind, built now if it has not been shown yet."""
+        found = self._build_page(self.page_index(kind))
         assert isinstance(found, kind)
         return found
 
@@ -168,10 +207,11 @@ class MainWindow(QMainWindow):
         self.current_page().setFocus()
 
     def show_record(self, table: str, record_id: int) -> None:
-        for index, page in enumerate(self.pages):
-            if table in page.tables():
+        """Open a record on the page that shows its table (built first if need be)."""
+        for index, kind in enumerate(self.page_kinds):
+            if table in kind.tables():
                 self.sidebar.setCurrentRow(index)
-                page.show_record(table, record_id)
+                self._build_page(index).show_record(table, record_id)
                 return
 
     # --- menus ----------------------------------------------------------------------------
@@ -270,9 +310,9 @@ class MainWindow(QMainWindow):
 
     def _populate_view_menu(self) -> None:
         self.view_menu.clear()
-        for index, page in enumerate(self.pages):
+        for index, kind in enumerate(self.page_kinds):
             action = self._action(
-                page.title(),
+                kind.title(),
                 lambda _=False, i=index: self.show_page(i),
                 QKeySequence(f"Ctrl+{index + 1}"),
             )

@@ -117,10 +117,12 @@ class AgreementsPage(Page):
 
     # --- the Page interface ----------------------------------------------------------------
 
-    def title(self) -> str:
-        return self.tr("Agreements")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Agreements")
 
-    def tables(self) -> tuple[str, ...]:
+    @classmethod
+    def tables(cls) -> tuple[str, ...]:
         return (
             "agreement",
             "focus_area",

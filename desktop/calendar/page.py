@@ -133,8 +133,9 @@ class CalendarPage(Page):
 
     # --- the Page interface -------------------------------------------------------------------
 
-    def title(self) -> str:
-        return self.tr("Calendar")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Calendar")
 
     # --- navigation ---------------------------------------------------------------------------
 

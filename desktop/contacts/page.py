@@ -58,10 +58,12 @@ class ContactsPage(RecordPage):
         for column, width in enumerate((180, 160, 150, 260)):
             self.table.setColumnWidth(column, width)
 
-    def title(self) -> str:
-        return self.tr("Contacts")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Contacts")
 
-    def tables(self) -> tuple[str, ...]:
+    @classmethod
+    def tables(cls) -> tuple[str, ...]:
         return ("contact", "contact_phone", "contact_email")
 
     def owner(self, table: str, record_id: int) -> int | None:

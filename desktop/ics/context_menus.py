@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
 from desktop.ics.dialogs import show_export_dialog
 
@@ -40,12 +40,19 @@ def _attach(
     view.customContextMenuRequested.connect(show)
 
 
-def install(window: MainWindow) -> None:
+def install(window: MainWindow, page: QWidget) -> None:
+    """Add the menus to a page the window has just built (it builds each page when first shown)."""
     from desktop.agreements.page import AgreementsPage
     from desktop.milestones.page import MilestonesPage
 
-    agreements, milestones = window.page(AgreementsPage), window.page(MilestonesPage)
     tr = window.tr
+    if isinstance(page, AgreementsPage):
+        _install_agreements(window, page, tr)
+    elif isinstance(page, MilestonesPage):
+        _install_milestones(window, page, tr)
+
+
+def _install_agreements(window: MainWindow, agreements: QWidget, tr: Callable[[str], str]) -> None:
     table = getattr(agreements, "table", None)
     if table is not None:
 
@@ -62,6 +69,9 @@ def install(window: MainWindow) -> None:
             return None if chosen is None else {"focus_area_ids": (chosen,)}
 
         _attach(areas.areas, tr("Export Calendar of This Focus Area…"), area_scope, window)
+
+
+def _install_milestones(window: MainWindow, milestones: QWidget, tr: Callable[[str], str]) -> None:
     table = getattr(milestones, "table", None)
     if table is not None:
 

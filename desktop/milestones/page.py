@@ -149,10 +149,12 @@ class MilestonesPage(Page):
 
     # --- the Page interface -------------------------------------------------------------------
 
-    def title(self) -> str:
-        return self.tr("Milestones")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Milestones")
 
-    def tables(self) -> tuple[str, ...]:
+    @classmethod
+    def tables(cls) -> tuple[str, ...]:
         return ("milestone", "milestone_contact", "milestone_focus_area")
 
     def show_record(self, table: str, record_id: int) -> None:

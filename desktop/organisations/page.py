@@ -52,10 +52,12 @@ class OrganisationsPage(RecordPage):
             if column:
                 self.table.setColumnWidth(column, width)
 
-    def title(self) -> str:
-        return self.tr("Organisations")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Organisations")
 
-    def tables(self) -> tuple[str, ...]:
+    @classmethod
+    def tables(cls) -> tuple[str, ...]:
         return ("organisation", "organisation_name")
 
     def owner(self, table: str, record_id: int) -> int | None:

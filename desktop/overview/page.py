@@ -135,8 +135,9 @@ class OverviewPage(Page):
 
     # --- the Page interface -----------------------------------------------------------------
 
-    def title(self) -> str:
-        return self.tr("Overview")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Overview")
 
     # --- reading ----------------------------------------------------------------------------
 

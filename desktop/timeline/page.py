@@ -165,8 +165,9 @@ class TimelinePage(Page):
 
     # --- Page -----------------------------------------------------------------------------
 
-    def title(self) -> str:
-        return self.tr("Timeline")
+    @classmethod
+    def title(cls) -> str:
+        return cls.class_tr("Timeline")
 
     # --- loading --------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
 Each run is a fresh process (so memory is that of one opening, and no cache of a previous
 run helps). The child first imports Accord and creates the QApplication (start-up has its
 own benchmark), then the clock starts: `open_database`, the `AppContext`, the whole
-`MainWindow` (every page, as a user opening the file gets them), the Milestones page made
+`MainWindow` (the pages it builds on opening), the Milestones page made
 current, `show()`, and the event loop until the milestone table's viewport has been painted
 with every visible row loaded (no "…" placeholders). Peak memory is the child's peak
 resident set (VmHWM on Linux, else `ru_maxrss`), imports and Qt included. The baseline is
@@ -37,9 +37,8 @@ started = time.perf_counter()
 db = open_database(sys.argv[1])
 context = AppContext(db)
 window = MainWindow(context)
-index = next(i for i, p in enumerate(window.pages) if isinstance(p, MilestonesPage))
-window.sidebar.setCurrentRow(index)
-page = window.pages[index]
+window.sidebar.setCurrentRow(window.page_index(MilestonesPage))
+page = window.page(MilestonesPage)
 table, model = page.table, page.model
 built = time.perf_counter()
 

@@ -8,13 +8,19 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from db.models import Milestone, Organisation
 from db.session import Database
 from desktop.agreements.model import AgreementsModel
 from desktop.agreements.page import AgreementsPage
+from desktop.contacts.page import ContactsPage
 from desktop.context import AppContext
 from desktop.main_window import MainWindow
+from desktop.milestones.page import MilestonesPage
+from desktop.organisations.page import OrganisationsPage
 from desktop.overview.page import OverviewPage
+from desktop.pages import Page, page_kinds
 
 
 @pytest.fixture
@@ -82,3 +88,59 @@ def test_agreements_model_passes_qtmodeltester(qtmodeltester: object, sample_db:
     model = AgreementsModel(sample_db)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Title"
+
+
+def _built(window: MainWindow) -> list[type[Page]]:
+    """The kinds of page that exist as widgets (a page not built is not a child at all)."""
+    return [kind for kind in page_kinds() if window.findChildren(kind)]
+
+
+def test_only_the_shown_page_is_built_and_each_once(window: MainWindow, qtbot: QtBot) -> None:
+    # Opening a large database costs only the page on screen.
+    assert _built(window) == [OverviewPage]
+    assert window.is_built(OverviewPage) and not window.is_built(MilestonesPage)
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+        kind.title() for kind in page_kinds()
+    ]
+    index = window.page_index(MilestonesPage)
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + index), Qt.KeyboardModifier.ControlModifier)
+    first = window.current_page()
+    assert isinstance(first, MilestonesPage) and window.stack.currentWidget() is first
+    assert _built(window) == [OverviewPage, MilestonesPage]
+    window.show_page(OverviewPage)
+    window.show_page(MilestonesPage)
+    assert window.page(MilestonesPage) is first
+    assert len(window.findChildren(MilestonesPage)) == 1
+    assert window.stack.count() == len(page_kinds())
+    # Asking for a page builds it without showing it (what tests and menus rely on).
+    contacts = window.page(ContactsPage)
+    assert window.current_page() is first and window.stack.indexOf(contacts) == (
+        window.page_index(ContactsPage)
+    )
+
+
+def test_a_search_hit_on_an_unbuilt_page_builds_and_shows_it(
+    window: MainWindow, sample_db: Database
+) -> None:
+    with sample_db.sessions() as session:
+        milestone_id = session.scalars(select(Milestone.id).order_by(Milestone.id)).first()
+        organisation_id = session.scalars(select(Organisation.id)).first()
+    assert milestone_id is not None and organisation_id is not None
+    assert not window.is_built(MilestonesPage)
+    window.search.activated.emit("milestone", milestone_id)
+    page = window.current_page()
+    assert isinstance(page, MilestonesPage)
+    assert page.editor.milestone_id == milestone_id  # type: ignore[attr-defined]
+    assert page.selected_ids() == [milestone_id]
+    window.show_record("organisation", organisation_id)
+    assert isinstance(window.current_page(), OrganisationsPage)
+    assert _built(window) == [OverviewPage, MilestonesPage, OrganisationsPage]
+
+
+def test_switching_database_forgets_the_built_pages(window: MainWindow, tmp_path: Path) -> None:
+    window.page(MilestonesPage)
+    old = window.page(OverviewPage)
+    assert window.switch_database(str(tmp_path / "other.db"))
+    assert [kind for kind in page_kinds() if window.is_built(kind)] == [OverviewPage]
+    assert window.page(OverviewPage) is not old
+    assert isinstance(window.current_page(), OverviewPage)
