@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from db.backup import copy_database, restore, rotate
 from db.errors import AccordError
 from db.paths import backups_dir_for
-from desktop.pages import Page
+from desktop.pages import Page, PageEntry
 from desktop.version import accord_version
 
 if TYPE_CHECKING:  # imported when used: the frame is painted before these load (app.py)
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self)
         self.db_label.setAccessibleName(self.tr("Database location"))
         self.statusBar().addPermanentWidget(self.db_label)
-        self.page_kinds: list[type[Page]] = []
+        self.entries: tuple[PageEntry, ...] = ()
         self.pages: list[Page | None] = []  # None: not built yet (built when first shown)
         self._restore_geometry()
         if context is None:
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         it is shown (`_build_page`): until then the stack holds an empty placeholder, so
         opening a large database costs only the page on screen, and a page not yet built
         neither queries the database nor listens to `context.changed`."""
-        from desktop.pages import page_kinds
+        from desktop.pages import PAGES
 
         self.sidebar.blockSignals(True)  # no page is built while the lists are half filled
         self.sidebar.clear()
@@ -141,13 +141,13 @@ class MainWindow(QMainWindow):
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
             widget.deleteLater()
-        self.page_kinds = page_kinds()
-        self.pages = [None] * len(self.page_kinds)
-        for kind in self.page_kinds:
+        self.entries = PAGES
+        self.pages = [None] * len(self.entries)
+        for entry in self.entries:
             placeholder = QWidget(self.stack)
-            placeholder.setAccessibleName(kind.title())
+            placeholder.setAccessibleName(entry.title())
             self.stack.addWidget(placeholder)
-            self.sidebar.addItem(QListWidgetItem(kind.title()))
+            self.sidebar.addItem(QListWidgetItem(entry.title()))
         self.sidebar.setCurrentRow(0)
         self.sidebar.blockSignals(False)
         self._show_row(0)
@@ -158,11 +158,19 @@ class MainWindow(QMainWindow):
         self._populate_view_menu()
 
     def _show_row(self, index: int) -> None:
-        """The sidebar's choice: build that page if it is the first time, then show it."""
+        """The sidebar's choice: build that page if it is the first time, then show it.
+        Before the window is shown nothing is built (`showEvent` builds the page then on
+        screen), so a page chosen before the first paint is the only one built."""
         if index < 0:
             return
-        self._build_page(index)
+        if self.isVisible():
+            self._build_page(index)
         self.stack.setCurrentIndex(index)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.pages and self.stack.currentIndex() >= 0:
+            self._build_page(self.stack.currentIndex())
+        super().showEvent(event)
 
     def _build_page(self, index: int) -> Page:
         """The page at this sidebar row, built (once) in place of its placeholder."""
@@ -171,7 +179,7 @@ class MainWindow(QMainWindow):
             return built
         from desktop.ics.context_menus import install as install_calendar_menus
 
-        page = self.page_kinds[index](self.context, self)
+        page = self.entries[index].kind()(self.context, self)
         placeholder = self.stack.widget(index)
         showing = self.stack.currentIndex()
         # After the placeholder, so that removing a shown placeholder shows this page and
@@ -193,7 +201,11 @@ class MainWindow(QMainWindow):
 
     def page_index(self, kind: type[Page]) -> int:
         """Where a kind of page is in the sidebar (the order may grow; never hard-code it)."""
-        return next(i for i, known in enumerate(self.page_kinds) if issubclass(known, kind))
+        for index, entry in enumerate(self.entries):
+            if entry.names(kind):
+                return index
+        # A base class (say RecordPage): this imports the pages' code.
+        return next(i for i, entry in enumerate(self.entries) if issubclass(entry.kind(), kind))
 
     def page(self, kind: type[PageT]) -> PageT:
         """The page of this kind, built now if it has not been shown yet."""
@@ -208,8 +220,8 @@ class MainWindow(QMainWindow):
 
     def show_record(self, table: str, record_id: int) -> None:
         """Open a record on the page that shows its table (built first if need be)."""
-        for index, kind in enumerate(self.page_kinds):
-            if table in kind.tables():
+        for index, entry in enumerate(self.entries):
+            if table in entry.kind().tables():
                 self.sidebar.setCurrentRow(index)
                 self._build_page(index).show_record(table, record_id)
                 return
@@ -310,9 +322,9 @@ class MainWindow(QMainWindow):
 
     def _populate_view_menu(self) -> None:
         self.view_menu.clear()
-        for index, kind in enumerate(self.page_kinds):
+        for index, entry in enumerate(self.entries):
             action = self._action(
-                kind.title(),
+                entry.title(),
                 lambda _=False, i=index: self.show_page(i),
                 QKeySequence(f"Ctrl+{index + 1}"),
             )

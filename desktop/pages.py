@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -45,27 +47,44 @@ class Page(QWidget):
         """Edit > Delete while this page is shown (asks once; undoable)."""
 
 
-def page_kinds() -> list[type[Page]]:
-    """The kinds of page in sidebar order; Ctrl+1… follow this order, and the first opens on
-    start. Classes, not pages: the window builds each one the first time it is shown, so
-    that opening a large database costs only the page on screen."""
-    from desktop.agreements.page import AgreementsPage
-    from desktop.calendar.page import CalendarPage
-    from desktop.contacts.page import ContactsPage
-    from desktop.milestones.page import MilestonesPage
-    from desktop.organisations.page import OrganisationsPage
-    from desktop.overview.page import OverviewPage
-    from desktop.timeline.page import TimelinePage
+@dataclass(frozen=True)
+class PageEntry:
+    """A sidebar page before it is built: where its class is, and its title. The module is
+    imported only when the page is built or asked about, so that opening a database loads
+    the code of the page on screen, not of all seven."""
 
-    return [
-        OverviewPage,
-        AgreementsPage,
-        MilestonesPage,
-        TimelinePage,
-        CalendarPage,
-        ContactsPage,
-        OrganisationsPage,
-    ]
+    module: str
+    name: str
+    source_title: str  # the same text as the class's `title()`, in the class's context
+
+    def title(self) -> str:
+        return QCoreApplication.translate(self.name, self.source_title)
+
+    def kind(self) -> type[Page]:
+        found = getattr(importlib.import_module(self.module), self.name)
+        assert issubclass(found, Page)
+        return found
+
+    def names(self, kind: type[Page]) -> bool:
+        """Whether this entry is that class (without importing the page)."""
+        return kind.__module__ == self.module and kind.__name__ == self.name
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("desktop.overview.page", "OverviewPage", "Overview"),
+    PageEntry("desktop.agreements.page", "AgreementsPage", "Agreements"),
+    PageEntry("desktop.milestones.page", "MilestonesPage", "Milestones"),
+    PageEntry("desktop.timeline.page", "TimelinePage", "Timeline"),
+    PageEntry("desktop.calendar.page", "CalendarPage", "Calendar"),
+    PageEntry("desktop.contacts.page", "ContactsPage", "Contacts"),
+    PageEntry("desktop.organisations.page", "OrganisationsPage", "Organisations"),
+)
+"""The pages in sidebar order; Ctrl+1… follow this order, and the first opens on start."""
+
+
+def page_kinds() -> list[type[Page]]:
+    """The page classes in sidebar order (imports every page's code)."""
+    return [entry.kind() for entry in PAGES]
 
 
 def build_pages(context: AppContext, parent: QWidget) -> list[Page]:

@@ -144,3 +144,19 @@ def test_switching_database_forgets_the_built_pages(window: MainWindow, tmp_path
     assert [kind for kind in page_kinds() if window.is_built(kind)] == [OverviewPage]
     assert window.page(OverviewPage) is not old
     assert isinstance(window.current_page(), OverviewPage)
+
+
+def test_a_page_chosen_before_the_window_shows_is_the_only_one_built(
+    qtbot: QtBot, sample_db: Database
+) -> None:
+    # As when a start opens on another page: the Overview is never built on the way.
+    win = MainWindow(AppContext(sample_db))
+    qtbot.addWidget(win)
+    assert _built(win) == []
+    win.sidebar.setCurrentRow(win.page_index(MilestonesPage))
+    assert _built(win) == []
+    with qtbot.waitExposed(win):
+        win.show()
+    assert _built(win) == [MilestonesPage]
+    assert win.stack.currentWidget() is win.page(MilestonesPage)
+    assert win.page(MilestonesPage).isVisible()
