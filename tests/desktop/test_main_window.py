@@ -160,3 +160,57 @@ def test_a_page_chosen_before_the_window_shows_is_the_only_one_built(
     assert _built(win) == [MilestonesPage]
     assert win.stack.currentWidget() is win.page(MilestonesPage)
     assert win.page(MilestonesPage).isVisible()
+
+
+def test_every_control_on_every_page_has_an_accessible_name(window: MainWindow) -> None:
+    """Screen readers announce each control; a page added later is checked too."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QCalendarWidget,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QWidget,
+    )
+
+    kinds = (
+        QAbstractButton,
+        QLineEdit,
+        QComboBox,
+        QAbstractSpinBox,
+        QAbstractItemView,
+        QTextEdit,
+        QPlainTextEdit,
+    )
+    # Qt's own parts: a spin box's or combo box's insides, a view's editors, a line edit's
+    # clear button, the calendar popup's navigation (the popup itself is named).
+    inner = (
+        QAbstractSpinBox,
+        QComboBox,
+        QAbstractItemView,
+        QTextEdit,
+        QPlainTextEdit,
+        QLineEdit,
+        QCalendarWidget,
+    )
+
+    def inside(widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if isinstance(parent, inner):
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    missing = []
+    for kind in page_kinds():
+        page = window.page(kind)
+        for widget in page.findChildren(QWidget):
+            if isinstance(widget, kinds) and not inside(widget) and not widget.accessibleName():
+                name = widget.objectName() or widget.toolTip() or getattr(widget, "text", str)()
+                parent = type(widget.parentWidget()).__name__
+                missing.append(f"{kind.__name__}: {type(widget).__name__} {name!r} in {parent}")
+    assert missing == [], "\n".join(missing)
