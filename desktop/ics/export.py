@@ -75,6 +75,7 @@ from desktop.ics.text import (
     fmt_utc,
     fold_text,
     param_value,
+    text_line,
 )
 from desktop.ics.vtimezone import vtimezone
 
@@ -476,7 +477,10 @@ def _utc_column(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        try:  # parsing the offset is ten times faster than datetime.replace(tzinfo=...)
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # the text has an offset of its own: replaced, as before
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return _stamp(value)
 
 
@@ -1163,12 +1167,14 @@ def time_zones(events: Iterable[Event]) -> dict[str, tuple[int, int]]:
     return zones
 
 
-def _dt(name: str, value: date | datetime, tzid: str | None) -> str:
+def _dt(name: str, value: date | datetime, zone_param: str | None) -> str:
+    """DTSTART/DTEND; `zone_param` is the ";TZID=…" of a wall-clock value. Only a zoned
+    line can be long enough to fold: a UTC or all-day one is at most 27 ASCII octets."""
     if isinstance(value, datetime):
-        if tzid is not None:
-            return content_line(name, fmt_local(value), f";TZID={param_value(tzid)}")
-        return content_line(name, fmt_utc(value))
-    return content_line(name, fmt_date(value), ";VALUE=DATE")
+        if zone_param is not None:
+            return content_line(name, fmt_local(value), zone_param)
+        return f"{name}:{fmt_utc(value)}"
+    return f"{name};VALUE=DATE:{fmt_date(value)}"
 
 
 #: X-ACCORD properties that hold user text; the others are UIDs, canonical dates and
@@ -1176,51 +1182,76 @@ def _dt(name: str, value: date | datetime, tzid: str | None) -> str:
 _FREE_TEXT = frozenset({"X-ACCORD-WORDING", "X-ACCORD-RRULE"})
 
 
-def _event_lines(event: Event, add: Callable[[str], None], stamp: str) -> None:
-    add("BEGIN:VEVENT")
-    add(content_line("UID", escape_text(event.uid)))
-    add(f"SEQUENCE:{event.sequence}")
-    add(stamp)
-    if event.created is not None:
-        add(f"CREATED:{fmt_utc(event.created)}")
-    if event.last_modified is not None:
-        add(f"LAST-MODIFIED:{fmt_utc(event.last_modified)}")
-    add(_dt("DTSTART", event.start, event.tzid))
-    if event.end is not None:
-        add(_dt("DTEND", event.end, event.tzid))
-    if event.rrule:
-        add(content_line("RRULE", event.rrule))
-    if event.exdates:
-        if isinstance(event.start, datetime):
-            fmt = fmt_local if event.tzid else fmt_utc
-            values = ",".join(fmt(d) for d in event.exdates)  # type: ignore[arg-type]
-            params = f";TZID={param_value(event.tzid)}" if event.tzid else ""
-        else:
-            values = ",".join(fmt_date(d) for d in event.exdates)
-            params = ";VALUE=DATE"
-        add(content_line("EXDATE", values, params))
-    summary = escape_text(event.summary)
-    add(content_line("SUMMARY", summary))
-    if event.description:
-        add(content_line("DESCRIPTION", escape_text(event.description)))
-    if event.location:
-        add(content_line("LOCATION", escape_text(event.location)))
-    if event.categories:
-        add(content_line("CATEGORIES", escape_list(event.categories)))
-    add(f"STATUS:{event.status}")
-    if event.transparent:
-        add("TRANSP:TRANSPARENT")
-    if event.url:
-        add(content_line("URL", re.sub(r"[\x00-\x20\x7f]", "", event.url)))
-    for name, value in event.extra:
-        add(content_line(name, escape_text(value) if name in _FREE_TEXT else value))
-    for minutes in event.alarms:
-        add("BEGIN:VALARM")
-        add("ACTION:DISPLAY")
-        add(content_line("DESCRIPTION", summary))
-        add(f"TRIGGER:{fmt_duration(minutes)}")
-        add("END:VALARM")
-    add("END:VEVENT")
+class _Memo(dict[Any, str]):
+    """Content lines by value, each made on first use: many events share the same
+    description block, location, categories and X-ACCORD values, so each distinct value
+    is escaped and folded once per file instead of once per event."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> str:
+        line = self[key] = self.make(key)
+        return line
+
+
+def _extra_line(item: tuple[str, str]) -> str:
+    name, value = item
+    return content_line(name, escape_text(value) if name in _FREE_TEXT else value)
+
+
+def _event_writer(add: Callable[[str], None], stamp: str) -> Callable[[Event], None]:
+    """A function that appends one event's lines with `add`, sharing memos over a file."""
+    descriptions = _Memo(functools.partial(text_line, "DESCRIPTION"))
+    locations = _Memo(functools.partial(text_line, "LOCATION"))
+    categories = _Memo(lambda names: content_line("CATEGORIES", escape_list(names)))
+    extras = _Memo(_extra_line)
+    zone_params = _Memo(lambda tzid: f";TZID={param_value(tzid)}")
+
+    def write(event: Event) -> None:
+        zone = zone_params[event.tzid] if event.tzid is not None else None
+        add(f"BEGIN:VEVENT\r\n{text_line('UID', event.uid)}\r\nSEQUENCE:{event.sequence}")
+        add(stamp)
+        if event.created is not None:
+            add(f"CREATED:{fmt_utc(event.created)}")
+        if event.last_modified is not None:
+            add(f"LAST-MODIFIED:{fmt_utc(event.last_modified)}")
+        add(_dt("DTSTART", event.start, zone))
+        if event.end is not None:
+            add(_dt("DTEND", event.end, zone))
+        if event.rrule:
+            add(content_line("RRULE", event.rrule))
+        if event.exdates:
+            if isinstance(event.start, datetime):
+                fmt = fmt_local if event.tzid else fmt_utc
+                values = ",".join(fmt(d) for d in event.exdates)  # type: ignore[arg-type]
+                add(content_line("EXDATE", values, zone if event.tzid else ""))
+            else:
+                values = ",".join(fmt_date(d) for d in event.exdates)
+                add(content_line("EXDATE", values, ";VALUE=DATE"))
+        summary = escape_text(event.summary)
+        add(content_line("SUMMARY", summary))
+        if event.description:
+            add(descriptions[event.description])
+        if event.location:
+            add(locations[event.location])
+        if event.categories:
+            add(categories[event.categories])
+        add(f"STATUS:{event.status}")
+        if event.transparent:
+            add("TRANSP:TRANSPARENT")
+        if event.url:
+            add(content_line("URL", re.sub(r"[\x00-\x20\x7f]", "", event.url)))
+        for item in event.extra:
+            add(extras[item])
+        for minutes in event.alarms:
+            add("BEGIN:VALARM\r\nACTION:DISPLAY")
+            add(content_line("DESCRIPTION", summary))
+            add(f"TRIGGER:{fmt_duration(minutes)}\r\nEND:VALARM")
+        add("END:VEVENT")
+
+    return write
 
 
 @_paused_gc
@@ -1267,7 +1298,7 @@ def render(
     for key, (first, last) in sorted(time_zones(plan.events).items()):
         for line in vtimezone(key, first, last):
             add(fold_text(line))
-    stamp = f"DTSTAMP:{fmt_utc(plan.stamp)}"
+    write = _event_writer(add, f"DTSTAMP:{fmt_utc(plan.stamp)}")
     total = len(plan.events)
     for index, event in enumerate(plan.events):
         if index % 500 == 0:
@@ -1275,7 +1306,7 @@ def render(
                 raise ExportCancelled
             if progress is not None:
                 progress(index, total)
-        _event_lines(event, add, stamp)
+        write(event)
     add("END:VCALENDAR")
     if progress is not None:
         progress(total, total)

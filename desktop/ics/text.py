@@ -29,6 +29,10 @@ def escape_text(value: str) -> str:
     """A TEXT value: backslash, semicolon, comma and line breaks escaped; controls removed."""
     if not _SPECIAL.search(value):  # most values: nothing to do
         return value
+    return _escape(value)
+
+
+def _escape(value: str) -> str:
     if _CONTROLS.search(value):
         value = _CONTROLS.sub("", value)
     return (
@@ -81,7 +85,21 @@ def fold_text(line: str) -> str:
             return line
         rest = range(MAX_OCTETS, len(line), MAX_OCTETS - 1)
         return "\r\n ".join([line[:MAX_OCTETS], *(line[i : i + MAX_OCTETS - 1] for i in rest)])
-    return fold(line.encode()).decode()
+    encoded = line.encode()
+    if len(encoded) <= MAX_OCTETS:
+        return line
+    return fold(encoded).decode()
+
+
+def text_line(name: str, value: str) -> str:
+    """`content_line(name, escape_text(value))` with one call instead of two: an export
+    writes tens of thousands of TEXT lines, most of them needing neither step."""
+    if _SPECIAL.search(value):
+        value = _escape(value)
+    line = f"{name}:{value}"
+    if len(line) <= 18 or (len(line) <= MAX_OCTETS and line.isascii()):
+        return line
+    return fold_text(line)
 
 
 def content_line(name: str, value: str, params: str = "") -> str:
