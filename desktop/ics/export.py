@@ -412,17 +412,18 @@ def _milestone_conditions(scope: ExportScope, agreement_ids: set[int] | None) ->
     return conditions
 
 
-def _change_logs(session: Session, uids: Any) -> dict[str, _Log]:
-    """Per milestone UID: focus-area-only changes, the last change, when it was cancelled."""
+def _change_logs(session: Session, uids: Any | None) -> dict[str, _Log]:
+    """Per milestone UID: focus-area-only changes, the last change, when it was cancelled.
+
+    `uids` None (every milestone is in scope) reads all update rows in one scan: matching
+    them against 10,000 UIDs, an index search each, takes four times as long.
+    """
     cl = ChangeLog.__table__
+    conditions = [cl.c.entity == "milestone", cl.c.action == ChangeAction.UPDATE]
+    if uids is not None:
+        conditions.append(cl.c.entity_uid.in_(uids))
     rows = session.execute(
-        select(cl.c.entity_uid, cl.c.at, cl.c.field, cl.c.new)
-        .where(
-            cl.c.entity == "milestone",
-            cl.c.action == ChangeAction.UPDATE,
-            cl.c.entity_uid.in_(uids),
-        )
-        .order_by(cl.c.at)
+        select(cl.c.entity_uid, cl.c.at, cl.c.field, cl.c.new).where(*conditions).order_by(cl.c.at)
     ).all()
     groups: dict[tuple[str, datetime], bool] = {}
     logs: dict[str, _Log] = defaultdict(_Log)
@@ -612,9 +613,10 @@ def collect(
         .order_by(mfa.c.milestone_id, fa.c.position, fa.c.id)
     ).all():
         areas[milestone_id].append(name)
+    area_names = {mid: tuple(names) for mid, names in areas.items()}
 
     people = _contacts(session, in_scope)
-    logs = _change_logs(session, select(m.c.uid).where(*conditions))
+    logs = _change_logs(session, select(m.c.uid).where(*conditions) if conditions else None)
 
     agreements = {
         a.id: a
@@ -630,27 +632,29 @@ def collect(
     cutoff = now - timedelta(days=scope.cancelled_days)
 
     labels = {a.id: (a.uid, a.title) for a in agreements.values()}
+    no_log = _Log()  # read only
     for row in rows:
         (mid, uid, version, agreement_id, kind_text, title, description, location, audience,
          status_text, when_text, end_text, wording, rrule, exdates, reminders, outcome, url,
          created_at, updated_at, _starts_on, _rank) = row  # fmt: skip
-        kind, status = _KINDS[kind_text], _STATUSES[status_text]
+        status = _STATUSES[status_text]
         when = read_stored(when_text)
         if when is None or (isinstance(when, FlexDate) and not when.is_known):
             counts.undated += 1
             continue
         end = read_stored(end_text)
-        first = _first_day(when)
-        assert first is not None
-        last = _last_day(end) if end is not None else _last_day(when)
-        if rrule and scope.date_from is not None:  # only the range filter needs it
-            last = series_last_day(rrule, first)
-        if not _in_range(first, last, scope):
-            continue
+        if scope.date_from is not None or scope.date_to is not None:
+            first = _first_day(when)
+            assert first is not None
+            last = _last_day(end) if end is not None else _last_day(when)
+            if rrule and scope.date_from is not None:
+                last = series_last_day(rrule, first)
+            if not _in_range(first, last, scope):
+                continue
         if scope.exact_only and _is_approximate(when):
             counts.approximate += 1
             continue
-        log = logs.get(uid) or _Log()
+        log = logs.get(uid, no_log)
         created_at, updated_at = _utc_column(created_at), _utc_column(updated_at)
         if status is MilestoneStatus.CANCELLED:
             cancelled_at = _stamp(log.cancelled_at) or _stamp(updated_at)
@@ -668,12 +672,13 @@ def collect(
             _milestone_event(
                 uid=uid,
                 sequence=version - 1 + log.m2m_only,
-                kind=kind,
+                kind=kind_text,
                 title=title,
                 description=description,
                 location=location,
                 audience=audience,
                 status=status,
+                status_text=status_text,
                 when=when,
                 end=end,
                 when_text=when_text,
@@ -685,9 +690,11 @@ def collect(
                 outcome=outcome,
                 url=url,
                 created=created_at,
-                modified=_later(updated_at, _stamp(log.last_change)),
+                modified=updated_at
+                if log.last_change is None
+                else _later(updated_at, _stamp(log.last_change)),
                 agreement=label,
-                focus_areas=areas.get(mid, ()),
+                focus_areas=area_names.get(mid, ()),
                 contacts=people.get(mid, ()),
             )
         )
@@ -783,7 +790,6 @@ def _contacts(session: Session, in_scope: Any) -> dict[int, list[ContactLine]]:
     return out
 
 
-_KINDS = {k.value: k for k in MilestoneKind}
 _STATUSES = {s.value: s for s in MilestoneStatus}
 
 
@@ -805,12 +811,13 @@ def _milestone_event(
     *,
     uid: str,
     sequence: int,
-    kind: MilestoneKind,
+    kind: str,
     title: str,
     description: str,
     location: str | None,
     audience: str | None,
     status: MilestoneStatus,
+    status_text: str,
     when: Stored,
     end: Stored | None,
     when_text: str,
@@ -828,13 +835,16 @@ def _milestone_event(
     contacts: Sequence[ContactLine],
 ) -> Event:
     approximate = _is_approximate(when)
-    start, stop, tzid = _event_times(when, end)
+    if end is None and isinstance(when, FlexDate):  # a day, month …: the same for many
+        start, stop, tzid = _span_times(when_text)
+    else:
+        start, stop, tzid = _event_times(when, end)
     summary = title
     date_line = None
     repeats = None
     extra: list[tuple[str, str]] = [
-        ("X-ACCORD-KIND", kind.value),
-        ("X-ACCORD-STATUS", status.value),
+        ("X-ACCORD-KIND", kind),
+        ("X-ACCORD-STATUS", status_text),
         ("X-ACCORD-DATE", when_text),
     ]
     if end_text is not None:
@@ -877,17 +887,40 @@ def _milestone_event(
             repeats=repeats,
         ),
         location=location or None,
-        categories=tuple(name.replace(",", CATEGORY_COMMA) for name in focus_areas),
+        categories=_categories(tuple(focus_areas)),
         status=_status(status, approximate),
         url=url or None,
         rrule=series,
         exdates=exdate_values,
-        alarms=tuple(int(r) for r in _json_list(reminders) if isinstance(r, int | float)),
+        alarms=_alarms(reminders) if isinstance(reminders, str) else _alarm_list(reminders),
         created=created,
         last_modified=modified,
         transparent=not isinstance(start, datetime),
         extra=tuple(extra),
     )
+
+
+@lru_cache(maxsize=1024)
+def _span_times(canonical: str) -> tuple[date | datetime, date | datetime | None, str | None]:
+    """`_event_times` of a stored day … year without an end, by its canonical text."""
+    when = read_stored(canonical)
+    assert when is not None
+    return _event_times(when, None)
+
+
+@lru_cache(maxsize=1024)
+def _categories(focus_areas: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.replace(",", CATEGORY_COMMA) for name in focus_areas)
+
+
+@lru_cache(maxsize=256)
+def _alarms(reminders: str) -> tuple[int, ...]:
+    """Alarm minutes of a reminders column read as text; a few texts repeat everywhere."""
+    return _alarm_list(reminders)
+
+
+def _alarm_list(reminders: Any) -> tuple[int, ...]:
+    return tuple(int(r) for r in _json_list(reminders) if isinstance(r, int | float))
 
 
 _SIMPLE_LIST = re.compile(r'\[(?:"?[0-9-]+"?(?:, ?"?[0-9-]+"?)*)?\]')
