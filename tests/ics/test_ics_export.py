@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ics_testdata import (
     BOSTON_DESCRIPTION,
     BOSTON_TITLE,
@@ -31,6 +34,7 @@ from db.models import Agreement, FocusArea, Milestone
 from db.session import Database
 from desktop.ics.export import ExportPlan, ExportScope, collect, export_file, render
 from desktop.ics.importer import Action, apply_import, parse_ics, preview
+from desktop.ics.text import content_line, escape_text, text_line
 
 
 def export(db: Database, scope: ExportScope | None = None, **kw: Any) -> tuple[ExportPlan, bytes]:
@@ -520,3 +524,39 @@ def test_round_trip_export_import_into_an_empty_database_export(
     _, second = export(empty_db)
     assert _comparable(second) == _comparable(first)
     assert icalendar_events(second) == RICH_EVENTS
+
+
+# --- lines made once per file -------------------------------------------------------------------
+
+
+def _vevents(data: bytes) -> bytes:
+    return data[data.index(b"BEGIN:VEVENT") : data.rindex(b"END:VEVENT\r\n") + 12]
+
+
+def test_every_event_is_written_as_it_would_be_alone(rich_db: Database) -> None:
+    """render() escapes and folds a value many events share once per file: each event must
+    still read exactly as when it is the only one, also when the same text appears under
+    another property (the copies below move values between properties and time zones)."""
+    plan, _ = export(rich_db)
+    copies = [
+        replace(
+            event,
+            uid=f"{event.uid}-copy",
+            description=event.location or event.summary,
+            location=event.description or None,
+            categories=(event.summary,),
+            extra=tuple((name, event.extra[-1 - i][1]) for i, (name, _) in enumerate(event.extra)),
+            tzid=None if event.tzid else event.tzid,
+        )
+        for event in plan.events
+    ]
+    both = replace(plan, events=plan.events + copies)
+    alone = b"".join(_vevents(render(replace(plan, events=[e]))) for e in both.events)
+    assert _vevents(render(both)) == alone
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_text_line_is_the_content_line_of_the_escaped_value(value: str) -> None:
+    assert text_line("DESCRIPTION", value) == content_line("DESCRIPTION", escape_text(value))
+    assert text_line("X", value) == content_line("X", escape_text(value))
