@@ -1303,9 +1303,10 @@ def render(
                 progress(index, total)
         write(event)
     add("END:VCALENDAR")
+    add("")  # the last CRLF, without copying the whole text once more
     if progress is not None:
         progress(total, total)
-    return (CRLF.join(out) + CRLF).encode()
+    return CRLF.join(out).encode()
 
 
 # --- files --------------------------------------------------------------------------------
