@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, exists, or_, select, type_coerce
+from sqlalchemy import Integer, Select, String, and_, bindparam, exists, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -502,11 +502,12 @@ def milestone_ids(session: Session, filters: MilestoneFilter, today: date) -> di
     return {"upcoming": upcoming, "past": past, "undated": undated}
 
 
-def milestone_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Table rows for these ids (any order in, keyed by id out); deleted ids are left out."""
-    if not ids:
-        return {}
-    query = (
+def _row_statements() -> tuple[Select[Any], Select[Any]]:
+    """The two queries behind `milestone_rows`, built once: building a statement per call
+    left reference cycles for the garbage collector, and the table calls this for every
+    block of rows it scrolls into view."""
+    ids = bindparam("ids", expanding=True)
+    rows = (
         select(
             Milestone.id,
             Milestone.version,
@@ -522,10 +523,26 @@ def milestone_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, 
             Milestone.location,
         )
         .join(Agreement, Agreement.id == Milestone.agreement_id)
-        .where(Milestone.id.in_(list(ids)))
+        .where(Milestone.id.in_(ids))
     )
+    links = (
+        select(MilestoneFocusArea.milestone_id, FocusArea.name)
+        .join(FocusArea, FocusArea.id == MilestoneFocusArea.focus_area_id)
+        .where(MilestoneFocusArea.milestone_id.in_(ids))
+        .order_by(FocusArea.position)
+    )
+    return rows, links
+
+
+_ROWS, _ROW_LINKS = _row_statements()
+
+
+def milestone_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Table rows for these ids (any order in, keyed by id out); deleted ids are left out."""
+    if not ids:
+        return {}
     rows: dict[int, dict[str, Any]] = {}
-    for r in session.execute(query):
+    for r in session.execute(_ROWS, {"ids": list(ids)}):
         rows[r[0]] = {
             "id": r[0],
             "version": r[1],
@@ -541,13 +558,7 @@ def milestone_rows(session: Session, ids: Sequence[int]) -> dict[int, dict[str, 
             "location": r[11],
             "focus_areas": [],
         }
-    links = session.execute(
-        select(MilestoneFocusArea.milestone_id, FocusArea.name)
-        .join(FocusArea, FocusArea.id == MilestoneFocusArea.focus_area_id)
-        .where(MilestoneFocusArea.milestone_id.in_(list(rows)))
-        .order_by(FocusArea.position)
-    )
-    for milestone_id, name in links:
+    for milestone_id, name in session.execute(_ROW_LINKS, {"ids": list(rows)}):
         rows[milestone_id]["focus_areas"].append(name)
     return rows
 

