@@ -114,7 +114,7 @@ def content_line(name: str, value: str, params: str = "") -> str:
 
 
 def fmt_date(d: date) -> str:
-    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+    return "%04d%02d%02d" % (d.year, d.month, d.day)  # noqa: UP031 (twice as fast)
 
 
 def fmt_local(dt: datetime) -> str:
