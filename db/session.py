@@ -11,7 +11,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import tracking
 from db.backup import copy_database
+from db.checkpoint import Checkpointer
 from db.credentials import public_text, with_password
 from db.errors import AccordError, DatabaseTooNewError
 from db.paths import backups_dir_for, database_from_environment, default_database
@@ -72,6 +73,12 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _no_automatic_checkpoints(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint = 0")
     cursor.close()
 
 
@@ -136,6 +143,7 @@ class Database:
     sessions: sessionmaker[AccordSession]
     upgraded_from: str | None = None
     backup: Path | None = None
+    checkpointer: Checkpointer | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path | None:
@@ -163,7 +171,20 @@ class Database:
                 changes = session.info.pop("changes", ChangeSet())
             return result, changes
 
+    def checkpoint_in_background(self) -> None:
+        """Move write-ahead-log checkpoints out of commits (db/checkpoint.py says why)."""
+        path = self.path
+        if path is None or self.checkpointer is not None:
+            return
+        event.listen(self.engine, "connect", _no_automatic_checkpoints)
+        self.engine.dispose()  # pooled connections reopen without automatic checkpoints
+        checkpointer = self.checkpointer = Checkpointer(path)
+        event.listen(self.engine, "commit", lambda _connection: checkpointer.poke())
+
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self.checkpointer = None
         self.engine.dispose()
 
 

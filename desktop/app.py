@@ -142,6 +142,8 @@ def open_for_gui(
             lock.release()
         QMessageBox.critical(parent, QApplication.translate("app", "Accord"), exc.message)
         return None
+    if not read_only:
+        db.checkpoint_in_background()  # no edit waits for a log checkpoint
     return Opened(db, lock, read_only)
 
 
