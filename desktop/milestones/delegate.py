@@ -17,8 +17,9 @@ tests/desktop/test_milestone_delegate.py checks the table looks the same pixel f
 from __future__ import annotations
 
 from itertools import islice
+from math import ceil
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
@@ -37,8 +38,8 @@ _ACTIVE = QStyle.StateFlag.State_Active.value
 _ELIDE = Qt.TextElideMode.ElideRight
 _IDENTITY = QTransform()
 
-#: A laid-out text: the QStaticText, its width and its height in pixels.
-Cell = tuple[QStaticText, float, float]
+#: A laid-out text: the QStaticText and its height in whole pixels.
+Cell = tuple[QStaticText, int]
 
 
 class MilestoneDelegate(QStyledItemDelegate):
@@ -53,6 +54,14 @@ class MilestoneDelegate(QStyledItemDelegate):
         self._margin = margin + 1  # as the style's own item text margin
         model.dataChanged.connect(self._rows_loaded)
         model.modelReset.connect(self._cells.clear)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A new font or style lays every text out again (elided widths change with it)."""
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._cells.clear()
+            self._font_key = ""
+        return False
 
     def paint(
         self,
@@ -82,17 +91,17 @@ class MilestoneDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(group, QPalette.ColorRole.Text))
         margin = self._margin
         width = rect.width() - 2 * margin
-        static, _width, height = self._cell(texts[index.column()], width, struck, option)
+        static, height = self._cell(texts[index.column()], width, struck, option)
         x = rect.x() + margin
-        # Centred in the cell less its bottom pixel, as the style centres item text.
-        y = rect.y() + (rect.height() - 1 - height) / 2
+        # Centred on whole pixels, as the style centres item text.
+        y = rect.y() + (rect.height() - height) // 2
         if struck:
             painter.save()
             painter.setFont(self._struck_font)
-            painter.drawStaticText(QPointF(x, int(y)), static)
+            painter.drawStaticText(QPointF(x, y), static)
             painter.restore()
         else:
-            painter.drawStaticText(QPointF(x, int(y)), static)
+            painter.drawStaticText(QPointF(x, y), static)
 
     def _cell(
         self, text: str, width: int, struck: bool, option: QStyleOptionViewItem | None
@@ -119,7 +128,7 @@ class MilestoneDelegate(QStyledItemDelegate):
         static.setTextFormat(Qt.TextFormat.PlainText)
         static.prepare(_IDENTITY, self._struck_font if struck else font)
         size = static.size()
-        found = self._cells[key] = (static, size.width(), size.height())
+        found = self._cells[key] = (static, ceil(size.height()))
         return found
 
     def _rows_loaded(self, top: QModelIndex, bottom: QModelIndex) -> None:
