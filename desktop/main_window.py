@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.backup import copy_database, restore, rotate
 from db.errors import AccordError
 from db.paths import backups_dir_for
 from desktop.pages import Page, PageEntry
@@ -416,6 +415,8 @@ class MainWindow(QMainWindow):
                 self.tr("A shared server is backed up by its administrator, not by Accord."),
             )
             return
+        from db.backup import copy_database  # sqlite3: not needed for the first frame
+
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = backups_dir_for(path) / f"{path.stem}-manual-{stamp}.db"
         copy_database(path, target)
@@ -451,6 +452,8 @@ class MainWindow(QMainWindow):
         )
         if sure != QMessageBox.StandardButton.Yes:
             return
+        from db.backup import restore
+
         self.context.db.close()  # our engine lets go of the file; we keep its lock
         try:
             saved = restore(Path(chosen), path)
@@ -526,6 +529,8 @@ class MainWindow(QMainWindow):
 
 
 def _rotate_quietly(path: Path, today: date) -> None:
+    from db.backup import rotate
+
     try:
         rotate(path, today)
     except Exception:  # a failed automatic backup must not disturb the user's work

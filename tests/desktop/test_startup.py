@@ -18,6 +18,7 @@ HEAVY = (
     "sqlalchemy",
     "alembic",
     "keyring",
+    "sqlite3",
     "db.dates",
     "db.models",
     "db.session",
