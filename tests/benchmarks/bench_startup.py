@@ -19,6 +19,7 @@ the first run (the first run is dropped as a warm-up).
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
                 painted.append(a["painted"])
                 ready.append(a.get("ready", float("nan")))
                 version.append(v)
+    # Each Accord start is timed right after a bare one: the ratio within a pair is less
+    # moved by the machine's minute-to-minute speed than the ratio of two medians.
+    paired = sorted(a / b for a, b in zip(painted, bare, strict=True))
+    print(
+        f"painted main window / bare window, per pair: median {statistics.median(paired):.2f}×, "
+        f"min {paired[0]:.2f}×, max {paired[-1]:.2f}× ({len(paired)} pairs)"
+    )
     rows = [
         Row.of("startup: bare PySide6 window painted (baseline)", bare),
         Row.of(
