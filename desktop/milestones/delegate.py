@@ -9,9 +9,11 @@ through), and painting only places it. Kinds, statuses, agreements and dates rep
 row to row, so most cells share one; the rest are prepared when their block loads, ahead of
 the scroll (`_rows_loaded`), rather than in the frame that shows them.
 
-Section headers, the cell with keyboard focus or under the mouse, and right-to-left layouts
-(where Qt elides and orders text by the layout's direction) keep the default painting;
-tests/desktop/test_milestone_delegate.py checks the table looks the same pixel for pixel.
+Section headers, selected cells, the cell with keyboard focus or under the mouse, and
+right-to-left layouts keep the default painting: the platform's style draws selection and
+hover its own way (rounded on Windows 11), and right to left Qt elides and orders text by
+the layout's direction. tests/desktop/test_milestone_delegate.py checks the table looks the
+same pixel for pixel.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ from desktop.milestones.model import MilestoneTableModel
 _LIMIT = 1_500
 # Plain ints: a paint tests the state of every visible cell, and Python's enum flag
 # operators cost more than the rest of the cell's work.
-_SPECIAL = (QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver).value
-_SELECTED = QStyle.StateFlag.State_Selected.value
+_SPECIAL = (
+    QStyle.StateFlag.State_HasFocus
+    | QStyle.StateFlag.State_MouseOver
+    | QStyle.StateFlag.State_Selected
+).value
 _ENABLED = QStyle.StateFlag.State_Enabled.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -84,11 +89,7 @@ class MilestoneDelegate(QStyledItemDelegate):
             if state & _ACTIVE
             else QPalette.ColorGroup.Inactive
         )
-        if state & _SELECTED:
-            painter.fillRect(rect, palette.brush(group, QPalette.ColorRole.Highlight))
-            painter.setPen(palette.color(group, QPalette.ColorRole.HighlightedText))
-        else:
-            painter.setPen(palette.color(group, QPalette.ColorRole.Text))
+        painter.setPen(palette.color(group, QPalette.ColorRole.Text))
         margin = self._margin
         width = rect.width() - 2 * margin
         static, height = self._cell(texts[index.column()], width, struck, option)
