@@ -54,7 +54,6 @@ GroupRole = Qt.ItemDataRole.UserRole + 2
 IsHeaderRole = Qt.ItemDataRole.UserRole + 3
 
 _HEADER = -1  # marker in the row list for a section's header row
-_PLACEHOLDER = ("…", "", "", "", "", "", "")  # a row whose block is still loading
 # Plain ints: a paint asks data() about ten roles of every visible cell, and comparing an
 # int with an enum member costs more than the rest of the answer.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -74,6 +73,7 @@ _ROW_ROLES = frozenset(
 
 class MilestoneTableModel(QAbstractTableModel):
     COLUMNS = ("title", "date", "kind", "status", "agreement", "focus_areas", "location")
+    PLACEHOLDER = ("…",) + ("",) * (len(COLUMNS) - 1)  # a row whose block is still loading
     BLOCK = 25
     MAX_BLOCKS = 320  # 8,000 rows
     TICK_SECONDS = 0.005  # loading in one turn of the event loop stops after this
@@ -246,7 +246,7 @@ class MilestoneTableModel(QAbstractTableModel):
         record = self._cache.get(mid)
         if record is None:
             self._request(row)
-            return _PLACEHOLDER, False
+            return self.PLACEHOLDER, False
         return record["texts"], record["status"] == "cancelled"
 
     def loaded_count(self) -> int:
@@ -330,7 +330,7 @@ class MilestoneTableModel(QAbstractTableModel):
         if record is None:
             self._request(row)
             if role == Qt.ItemDataRole.DisplayRole and column == 0:
-                return "…"
+                return self.PLACEHOLDER[0]
             return None
         return self._row_data(record, self.COLUMNS[column], role)
 
