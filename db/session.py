@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -161,6 +161,13 @@ class Database:
         """One user action: commit on success, roll everything back on any error."""
         with self.sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A plain connection for reads that need no ORM objects, where a session's own cost
+        matters (the milestone table's blocks, read as the user scrolls)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def run(self, action: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, ChangeSet]:
         """Run one operation in its own transaction; return its result and what it changed."""

@@ -18,11 +18,11 @@ same pixel for pixel.
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import islice, repeat
 from math import ceil
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette, QStaticText, QTransform
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from desktop.milestones.model import MilestoneTableModel
@@ -40,6 +40,9 @@ _SPECIAL = (
 ).value
 _ENABLED = QStyle.StateFlag.State_Enabled.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
+_GROUP_BITS = _ENABLED | _ACTIVE  # what picks the palette's colour group
+_RELAYOUT = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
+_REREAD = (QEvent.Type.PaletteChange, QEvent.Type.StyleChange, QEvent.Type.LayoutDirectionChange)
 _ELIDE = Qt.TextElideMode.ElideRight
 _IDENTITY = QTransform()
 
@@ -51,21 +54,31 @@ class MilestoneDelegate(QStyledItemDelegate):
     def __init__(self, model: MilestoneTableModel, view: QTableView) -> None:
         super().__init__(view)
         self._model = model
+        self._paint_texts = model.paint_texts
         self._view = view
         self._cells: dict[tuple[str, int, bool], Cell] = {}
         self._struck_font = QFont()
         self._font_key = ""
         margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
         self._margin = margin + 1  # as the style's own item text margin
+        # The text colour by the state's enabled and active bits, and the direction, read
+        # once rather than for every cell (a palette lookup costs more than the drawing).
+        self._colours: dict[int, QColor] = {}
+        self._right_to_left = view.isRightToLeft()
         model.dataChanged.connect(self._rows_loaded)
         model.modelReset.connect(self._cells.clear)
         view.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A new font or style lays every text out again (elided widths change with it)."""
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        """A new font or style lays every text out again (elided widths change with it);
+        a new palette or direction is read again."""
+        kind = event.type()
+        if kind in _RELAYOUT:
             self._cells.clear()
             self._font_key = ""
+        if kind in _REREAD:
+            self._colours.clear()
+            self._right_to_left = self._view.isRightToLeft()
         return False
 
     def paint(
@@ -74,14 +87,39 @@ class MilestoneDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        cell = self._paint_texts(index.row())
         state = option.state.value  # type: ignore[attr-defined]
-        cell = self._model.paint_texts(index.row())
-        if cell is None or state & _SPECIAL or self._view.isRightToLeft():
+        if cell is None or state & _SPECIAL or self._right_to_left:
             super().paint(painter, option, index)
             return
         texts, struck = cell
-        rect = option.rect  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
+        colour = self._colours.get(state & _GROUP_BITS)
+        if colour is None:
+            colour = self._colours[state & _GROUP_BITS] = self._colour(option, state)
+        painter.setPen(colour)
+        x, y, width, height = option.rect.getRect()  # type: ignore[attr-defined]
+        margin = self._margin
+        key = (texts[index.column()], width - 2 * margin, struck)
+        cells = self._cells
+        found = cells.pop(key, None)
+        if found is None:
+            found = self._new_cell(key, option.font)  # type: ignore[attr-defined]
+        cells[key] = found  # now the most recently used: the oldest go first
+        static, text_height = found
+        # Centred on whole pixels, as the style centres item text.
+        x += margin
+        y += (height - text_height) // 2
+        if struck:
+            painter.save()
+            painter.setFont(self._struck_font)
+            painter.drawStaticText(x, y, static)
+            painter.restore()
+        else:
+            painter.drawStaticText(x, y, static)
+
+    @staticmethod
+    def _colour(option: QStyleOptionViewItem, state: int) -> QColor:
+        """The text colour the style gives a cell in this state (as QCommonStyle picks it)."""
         group = (
             QPalette.ColorGroup.Disabled
             if not state & _ENABLED
@@ -89,60 +127,52 @@ class MilestoneDelegate(QStyledItemDelegate):
             if state & _ACTIVE
             else QPalette.ColorGroup.Inactive
         )
-        painter.setPen(palette.color(group, QPalette.ColorRole.Text))
-        margin = self._margin
-        width = rect.width() - 2 * margin
-        static, height = self._cell(texts[index.column()], width, struck, option)
-        x = rect.x() + margin
-        # Centred on whole pixels, as the style centres item text.
-        y = rect.y() + (rect.height() - height) // 2
-        if struck:
-            painter.save()
-            painter.setFont(self._struck_font)
-            painter.drawStaticText(QPointF(x, y), static)
-            painter.restore()
-        else:
-            painter.drawStaticText(QPointF(x, y), static)
+        return option.palette.color(group, QPalette.ColorRole.Text)  # type: ignore[attr-defined]
 
-    def _cell(
-        self, text: str, width: int, struck: bool, option: QStyleOptionViewItem | None
-    ) -> Cell:
-        """The text elided to this width and laid out, from the cache when it is there."""
-        key = (text, width, struck)
-        cells = self._cells
-        found = cells.pop(key, None)
-        if found is not None:
-            cells[key] = found  # now the most recently used: the oldest go first
-            return found
-        font = self._view.font() if option is None else option.font  # type: ignore[attr-defined]
+    def _new_cell(self, key: tuple[str, int, bool], font: QFont) -> Cell:
+        """A text not laid out yet (rare while scrolling: `_rows_loaded` did it ahead)."""
+        self._use_font(font)
+        text, width, struck = key
+        return self._laid_out(text, width, self._struck_font if struck else font)
+
+    def _use_font(self, font: QFont) -> None:
+        """Forget every laid-out text when the font changes (settings, another screen), and
+        make room when the cache is full."""
         font_key = font.key()
         if font_key != self._font_key:
-            self._cells.clear()  # a new font (settings, screen)
+            self._cells.clear()
             self._font_key = font_key
             self._struck_font = QFont(font)
             self._struck_font.setStrikeOut(True)
         elif len(self._cells) >= _LIMIT:
             for old in list(islice(self._cells, _LIMIT // 4)):
                 del self._cells[old]
+
+    def _laid_out(self, text: str, width: int, font: QFont) -> Cell:
         shown = self._view.fontMetrics().elidedText(text, _ELIDE, width) if text else ""
         static = QStaticText(shown)
         static.setTextFormat(Qt.TextFormat.PlainText)
-        static.prepare(_IDENTITY, self._struck_font if struck else font)
-        size = static.size()
-        found = self._cells[key] = (static, ceil(size.height()))
-        return found
+        static.prepare(_IDENTITY, font)
+        return static, ceil(static.size().height())
 
     def _rows_loaded(self, top: QModelIndex, bottom: QModelIndex) -> None:
         """Lay out a block's texts as it loads, so the frame that shows it finds them ready."""
-        grid = 1 if self._view.showGrid() else 0  # a cell is its column less the grid line
+        view = self._view
+        grid = 1 if view.showGrid() else 0  # a cell is its column less the grid line
         widths = [
-            self._view.columnWidth(column) - grid - 2 * self._margin
+            view.columnWidth(column) - grid - 2 * self._margin
             for column in range(self._model.columnCount())
         ]
+        font = view.font()
+        self._use_font(font)
+        cells = self._cells
         for row in range(top.row(), bottom.row() + 1):
-            cell = self._model.paint_texts(row)
+            cell = self._paint_texts(row)
             if cell is None:
                 continue
             texts, struck = cell
-            for text, width in zip(texts, widths, strict=True):
-                self._cell(text, width, struck, None)
+            for key in zip(texts, widths, repeat(struck)):
+                found = cells.pop(key, None)
+                if found is None:
+                    found = self._laid_out(key[0], key[1], self._struck_font if struck else font)
+                cells[key] = found

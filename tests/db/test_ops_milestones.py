@@ -176,6 +176,17 @@ def test_rows_are_plain_values(sample_db: Database) -> None:
     assert all(not hasattr(v, "_sa_instance_state") for v in row.values())
 
 
+def test_rows_read_on_a_plain_connection_are_the_same(sample_db: Database) -> None:
+    with sample_db.sessions() as s:
+        ids = list(s.scalars(select(Milestone.id)))
+        by_session = ops.milestone_rows(s, ids)
+    with sample_db.reading() as connection:
+        by_connection = ops.milestone_rows(connection, ids)
+    assert len(by_session) == len(ids) == 5  # the sample's milestones
+    assert by_connection == by_session
+    assert any(row["focus_areas"] for row in by_connection.values())
+
+
 def test_detail_for_the_editor(sample_db: Database) -> None:
     series = _id(sample_db, "Open-for-all event series")
     with sample_db.sessions() as s:

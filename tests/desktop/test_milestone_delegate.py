@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPalette
-from PySide6.QtWidgets import QMainWindow, QStyledItemDelegate
+from PySide6.QtWidgets import QApplication, QMainWindow, QStyledItemDelegate
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -117,6 +117,25 @@ def test_dark_palette_matches_the_default(page: MilestonesPage) -> None:
     differ, ours = _same_as_default(page)
     assert differ == 0
     assert QColor(ours.pixel(ours.width() // 2, ours.height() - 20)) == QColor("#202124")
+
+
+def test_the_system_switching_to_dark_repaints_in_its_colours(page: MilestonesPage) -> None:
+    """What the OS does when the user turns dark mode on: a new application palette."""
+    _grab(page)  # painted in the light colours first
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#f0f0f0"))
+    app.setPalette(dark)
+    try:
+        differ, ours = _same_as_default(page)
+        assert differ == 0
+        texts = {QColor(ours.pixel(x, y)).lightness() for x in range(ours.width()) for y in (60,)}
+        assert max(texts) > 200  # light text on the dark base
+    finally:
+        app.setPalette(light)
 
 
 def test_right_to_left_matches_the_default(page: MilestonesPage) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -688,6 +689,25 @@ def test_on_screen_rows_load_before_rows_read_ahead(qtbot: QtBot, sample_db: Dat
     QCoreApplication.processEvents()
     assert model._loaded_blocks == {1, last_block}
     assert model.data(model.index(model.rowCount() - 1, 0)) != "…"
+
+
+def test_rows_loaded_while_scrolling_leave_the_young_generation(
+    qtbot: QtBot, sample_db: Database
+) -> None:
+    """Rows loaded as others are dropped keep the collector's count near zero, so without
+    the table's own young collection they pile up there and one collection walks them all."""
+    _bulk_milestones(sample_db, 4000)
+    model = MilestoneTableModel(AppContext(sample_db, today=lambda: TODAY))  # no view
+    model.MAX_BLOCKS = 40  # 1,000 rows: loading the rest replaces them
+    gc.collect()
+    for first in range(0, model.rowCount(), model.BLOCK):
+        row = first if model.milestone_id(first) is not None else first + 1  # not a header
+        assert model.data(model.index(row, 0)) == "…"  # asks for its block
+        QCoreApplication.processEvents()  # one turn: the block loads
+    assert model.loaded_count() >= 900
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    kept = [model.record(mid) for mid in model.ids_in("past") + model.ids_in("undated")]
+    assert sum(id(record) in young for record in kept if record is not None) == 0
 
 
 def test_twenty_thousand_milestones_load_lazily(qtbot: QtBot, database: Database) -> None:
