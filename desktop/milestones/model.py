@@ -11,9 +11,10 @@ query), and rows are read by id in blocks of `BLOCK`. `data()` never touches the
 for a row not yet loaded it returns a placeholder and asks for its block, which a zero-time
 timer loads in one short session and announces with `dataChanged`.
 
-A timer tick loads blocks for about 5 ms, so no turn of the event loop holds the window
-for long: blocks on screen first, then the blocks just beyond it in the direction of scrolling
-(`read_ahead`), so that a page scrolled into view is usually already there. At most
+A timer tick loads one block (a few milliseconds: the query, the texts, their layout), so no
+turn of the event loop holds the window for long: blocks on screen first, then the blocks
+just beyond it in the direction of scrolling (`read_ahead`), so that a page scrolled into
+view is usually already there. At most
 `MAX_BLOCKS` blocks stay in memory: scrolling through 200,000 milestones would otherwise
 keep them all (400 MB); the blocks farthest from the ones just loaded go first. A row's
 texts are worked out once, when its block loads, not on every paint, and the delegate
@@ -24,7 +25,6 @@ tests/benchmarks/bench_scroll.py times the frames).
 from __future__ import annotations
 
 import gc
-import time
 from array import array
 from collections.abc import Iterable
 from datetime import date
@@ -77,7 +77,6 @@ class MilestoneTableModel(QAbstractTableModel):
     PLACEHOLDER = ("…",) + ("",) * (len(COLUMNS) - 1)  # a row whose block is still loading
     BLOCK = 25
     MAX_BLOCKS = 320  # 8,000 rows
-    TICK_SECONDS = 0.005  # loading in one turn of the event loop stops after this
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +88,11 @@ class MilestoneTableModel(QAbstractTableModel):
         self._sections: list[tuple[int, str, int]] = []  # (header row, group, count)
         self._row_of: dict[int, int] = {}
         self._cache: dict[int, dict[str, Any]] = {}
+        # A loaded row's texts apart from its record: a record holds only strings and
+        # numbers, so the garbage collector never tracks it, and a tuple of strings it
+        # untracks at its first collection.
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._cancelled: set[int] = set()  # painted struck through
         self._loaded_blocks: set[int] = set()
         self._pending: set[int] = set()  # blocks on screen, not yet loaded
         self._ahead: list[int] = []  # blocks to read ahead, nearest first
@@ -136,6 +140,8 @@ class MilestoneTableModel(QAbstractTableModel):
         self._row_of = {mid: row for row, mid in enumerate(self._rows) if mid != _HEADER}
         self.total = len(self._row_of)
         self._cache.clear()
+        self._texts.clear()
+        self._cancelled.clear()
         self._loaded_blocks.clear()
         self._pending.clear()
         self._ahead.clear()
@@ -169,28 +175,20 @@ class MilestoneTableModel(QAbstractTableModel):
             self._timer.start()
 
     def _load_pending(self) -> None:
-        """Blocks until this tick's time is spent: on-screen blocks first, then the ones
-        read ahead. The rest wait for the next tick, so input and painting come between."""
-        started = last = time.perf_counter()
-        while self._pending or self._ahead:
-            if self._pending:
-                block = min(self._pending)
-                self._pending.discard(block)
-            else:
-                block = self._ahead.pop(0)
-            self._load_blocks([block])
-            now = time.perf_counter()
-            if now - started + (now - last) > self.TICK_SECONDS:
-                break  # another block like this one would overrun the tick
-            last = now
+        """One block per turn of the event loop, so input and painting come between: an
+        on-screen block first, else the nearest one read ahead. (Two blocks in a turn, when
+        the first was quick, made frames of 10 ms while the wheel scrolled.)"""
+        if self._pending:
+            block = min(self._pending)
+            self._pending.discard(block)
+        elif self._ahead:
+            block = self._ahead.pop(0)
+        else:
+            return
+        self._load_blocks([block])
         if self._pending or self._ahead:
             self._timer.start()
-        # The rows loaded here replace as many dropped, so the collector's count of new
-        # objects stays near zero and it seldom collects; meanwhile every row loaded since
-        # its last collection waits in the young generation, and collecting thousands of
-        # them at once took 15-30 ms in one frame (tests/benchmarks/bench_scroll.py).
-        # Collected a tick's worth at a time, they cost a tenth of a millisecond.
-        gc.collect(0)
+        _collect_young()
 
     def _load_blocks(self, blocks: Iterable[int]) -> None:
         wanted = sorted(b for b in set(blocks) if b not in self._loaded_blocks)
@@ -205,6 +203,9 @@ class MilestoneTableModel(QAbstractTableModel):
         with self._context.db.reading() as connection:
             rows = ops.milestone_rows(connection, ids)
         for mid, record in rows.items():
+            self._texts[mid] = tuple(self._display(record, column) for column in self.COLUMNS)
+            if record["status"] == "cancelled":
+                self._cancelled.add(mid)
             self._cache[mid] = self._kept(record)
         self._loaded_blocks.update(wanted)
         self._forget_far_blocks(wanted)
@@ -215,16 +216,14 @@ class MilestoneTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.COLUMNS) - 1))
 
     def _kept(self, record: dict[str, Any]) -> dict[str, Any]:
-        """What the table keeps of a row: its texts, worked out once, and plain values only.
+        """What the table keeps of a row besides its texts: strings and numbers only.
 
-        Plain values (no date objects, no lists) let the garbage collector untrack the
-        row: thousands of tracked rows made each full collection a 60 ms pause while
-        scrolling (tests/benchmarks/bench_scroll.py)."""
+        A dict of those the garbage collector never tracks; thousands of tracked rows made
+        collections of 6-60 ms while scrolling (tests/benchmarks/bench_scroll.py)."""
         return {
             "version": record["version"],
             "title": record["title"],
             "status": record["status"],
-            "texts": tuple(self._display(record, column) for column in self.COLUMNS),
             "when": record["when"].canonical(),
             "date_wording": record["date_wording"],
             "rrule": record["rrule"],
@@ -243,6 +242,8 @@ class MilestoneTableModel(QAbstractTableModel):
             self._loaded_blocks.discard(b)
             for mid in self._rows[b * self.BLOCK : (b + 1) * self.BLOCK]:
                 self._cache.pop(mid, None)
+                self._texts.pop(mid, None)
+                self._cancelled.discard(mid)
 
     def paint_texts(self, row: int) -> tuple[tuple[str, ...], bool] | None:
         """A milestone row's texts and whether it is struck through (cancelled), for the
@@ -250,11 +251,11 @@ class MilestoneTableModel(QAbstractTableModel):
         mid = self._rows[row] if 0 <= row < len(self._rows) else _HEADER
         if mid == _HEADER:
             return None
-        record = self._cache.get(mid)
-        if record is None:
+        texts = self._texts.get(mid)
+        if texts is None:
             self._request(row)
             return self.PLACEHOLDER, False
-        return record["texts"], record["status"] == "cancelled"
+        return texts, mid in self._cancelled
 
     def loaded_count(self) -> int:
         """How many milestone rows are in memory (the lazy-loading tests read this)."""
@@ -321,9 +322,9 @@ class MilestoneTableModel(QAbstractTableModel):
         if mid == _HEADER:
             return self._header_data(row, index.column(), role)
         if role == _DISPLAY:  # the common case first: a paint asks this of every cell
-            record = self._cache.get(mid)
-            if record is not None:
-                return record["texts"][index.column()]
+            texts = self._texts.get(mid)
+            if texts is not None:
+                return texts[index.column()]
         elif role not in _ROW_ROLES:
             return None  # decoration, alignment, colours, check state …: Qt's defaults
         column = index.column()
@@ -339,7 +340,7 @@ class MilestoneTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole and column == 0:
                 return self.PLACEHOLDER[0]
             return None
-        return self._row_data(record, self.COLUMNS[column], role)
+        return self._row_data(record, self._texts[mid], column, role)
 
     def _header_data(self, row: int, column: int, role: int) -> Any:
         group, count = next((g, c) for h, g, c in self._sections if h == row)
@@ -366,11 +367,15 @@ class MilestoneTableModel(QAbstractTableModel):
             return QBrush(QApplication.palette().color(QPalette.ColorRole.Text))
         return None
 
-    def _row_data(self, record: dict[str, Any], column: str, role: int) -> Any:
+    def _row_data(
+        self, record: dict[str, Any], texts: tuple[str, ...], column: int, role: int
+    ) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return record["texts"][self.COLUMNS.index(column)]
+            return texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(record, column)
+            if self.COLUMNS[column] != "date":
+                return texts[column] or None
+            return self._date_tooltip(record)
         if role == Qt.ItemDataRole.FontRole and record["status"] == "cancelled":
             return self._struck
         return None
@@ -398,9 +403,7 @@ class MilestoneTableModel(QAbstractTableModel):
             return str(record["location"] or "")
         return ""
 
-    def _tooltip(self, record: dict[str, Any], column: str) -> str | None:
-        if column != "date":
-            return record["texts"][self.COLUMNS.index(column)] or None
+    def _date_tooltip(self, record: dict[str, Any]) -> str:
         when = FlexDate.from_canonical(record["when"])
         lines = [dates_display.describe(when)]
         if record["date_wording"]:
@@ -419,3 +422,15 @@ class MilestoneTableModel(QAbstractTableModel):
 
     def today(self) -> date:
         return self._context.today()
+
+
+def _collect_young() -> None:
+    """Collect garbage a tick's worth at a time, as the collector would if it could count.
+
+    The rows a tick loads replace as many dropped, so the collector's count of new objects
+    stays near zero and it seldom collects on its own; meanwhile every row loaded since its
+    last collection waits in the young generation, and collecting thousands at once took
+    15-30 ms in one frame (tests/benchmarks/bench_scroll.py). Its own rule picks the
+    generation: the older ones when enough younger collections have passed."""
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    gc.collect(next((g for g in (2, 1) if counts[g] > thresholds[g]), 0))

@@ -680,7 +680,6 @@ def _bulk_milestones(db: Database, count: int) -> None:
 def test_on_screen_rows_load_before_rows_read_ahead(qtbot: QtBot, sample_db: Database) -> None:
     _bulk_milestones(sample_db, 200)
     model = MilestoneTableModel(AppContext(sample_db, today=lambda: TODAY))  # no view
-    model.TICK_SECONDS = 0.0  # one block per turn of the event loop
     last_block = (model.rowCount() - 1) // model.BLOCK
     model.read_ahead(0, model.BLOCK - 1, downwards=True)  # queues the second block
     assert model.data(model.index(model.rowCount() - 1, 0)) == "…"  # asks for the last one
