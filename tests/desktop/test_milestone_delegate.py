@@ -182,6 +182,7 @@ def test_rows_are_plain_values_the_collector_does_not_walk(page: MilestonesPage)
     gc.collect(generation=0)
     assert not gc.is_tracked(painted[0]), painted
 
+
 def test_table_queries_leave_no_garbage_cycles(sample_db: Database) -> None:
     with sample_db.sessions() as session:
         ids = list(session.scalars(select(Milestone.id)))
