@@ -430,7 +430,9 @@ def _collect_young() -> None:
     The rows a tick loads replace as many dropped, so the collector's count of new objects
     stays near zero and it seldom collects on its own; meanwhile every row loaded since its
     last collection waits in the young generation, and collecting thousands at once took
-    15-30 ms in one frame (tests/benchmarks/bench_scroll.py). Its own rule picks the
-    generation: the older ones when enough younger collections have passed."""
+    15-30 ms in one frame (tests/benchmarks/bench_scroll.py). The middle generation follows
+    the collector's own threshold; full collections stay the collector's decision, whose
+    rule keeps a large old generation (another page's data) from being walked again and
+    again."""
     counts, thresholds = gc.get_count(), gc.get_threshold()
-    gc.collect(next((g for g in (2, 1) if counts[g] > thresholds[g]), 0))
+    gc.collect(1 if counts[1] > thresholds[1] else 0)
