@@ -275,7 +275,7 @@ def _occurrence_items(row: _Row, first: date, last: date, names: _Names) -> list
     """One item per occurrence of a series from `first` to `last`."""
     assert row.rrule is not None
     found = recurrence.occurrences(
-        row.rrule, row.when, row.exdates or (), after=first, limit=MAX_OCCURRENCES
+        row.rrule, row.when, row.exdates or (), after=first, limit=MAX_OCCURRENCES, until=last
     )
     base = _item(row, names)
     items = []

@@ -559,11 +559,14 @@ def occurrences(
     *,
     after: date | None = None,
     limit: int = 5,
+    until: date | None = None,
 ) -> list[datetime | date]:
-    """The next `limit` occurrences on or after `after` (default: from the start).
+    """The next `limit` occurrences on or after `after` (default: from the start), and
+    none after the day `until`.
 
     Exact series give wall times in their zone; others give dates. Excepted days are left
-    out. An undated or unreadable series has none.
+    out. An undated or unreadable series has none. The rule is walked once from its start
+    (`xafter`): asking `after()` for each next occurrence walked it again every time.
     """
     if not start.is_known or not rrule_value:
         return []
@@ -581,13 +584,14 @@ def occurrences(
             moment = datetime.combine(after, time())
         moment = max(moment, anchor)
     found: list[datetime | date] = []
-    current = rule.after(moment, inc=True)
-    guard = 0
-    while current is not None and len(found) < limit and guard < limit + len(skipped) + 1000:
-        guard += 1
-        if current.date().isoformat() not in skipped:
-            found.append(current if start.precision is Precision.EXACT else current.date())
-        current = rule.after(current)
+    exact = start.precision is Precision.EXACT
+    guard = limit + len(skipped) + 1000
+    for seen, current in enumerate(rule.xafter(moment, inc=True)):
+        day = current.date()
+        if len(found) >= limit or seen >= guard or (until is not None and day > until):
+            break
+        if day.isoformat() not in skipped:
+            found.append(current if exact else day)
     return found
 
 

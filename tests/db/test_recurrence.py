@@ -196,6 +196,10 @@ def test_occurrences_skip_exceptions_and_start_after_a_day() -> None:
     assert {o.hour for o in occurrences(rule, EXACT, limit=10)} == {18}  # type: ignore[union-attr]
     all_day = parse_words("every month on the first Tuesday, until June 2025", DAY)
     assert occurrences(all_day, DAY, limit=1) == [date(2025, 1, 7)]
+    # A window: none after `until`, the day itself included.
+    window = occurrences(all_day, DAY, after=date(2025, 2, 1), limit=10, until=date(2025, 4, 1))
+    assert window == [date(2025, 2, 4), date(2025, 3, 4), date(2025, 4, 1)]
+    assert occurrences(all_day, DAY, after=date(2025, 2, 5), until=date(2025, 3, 3)) == []
     assert occurrences(rule, DAY) == []  # a timed UNTIL does not fit an all-day start
 
 
