@@ -9,7 +9,7 @@ skipped by the arrow keys (they have no item flags).
 Loading follows Anki's browser: `refresh()` reads the ordered ids of each group (one
 query), and rows are read by id in blocks of `BLOCK`. `data()` never touches the database:
 for a row not yet loaded it returns a placeholder and asks for its block, which a zero-time
-timer loads in one short session and announces with `dataChanged`.
+timer loads in one short read and announces with `dataChanged`.
 
 A timer tick loads one block (a few milliseconds: the query, the texts, their layout), so no
 turn of the event loop holds the window for long: blocks on screen first, then the blocks
@@ -206,6 +206,8 @@ class MilestoneTableModel(QAbstractTableModel):
             self._texts[mid] = tuple(self._display(record, column) for column in self.COLUMNS)
             if record["status"] == "cancelled":
                 self._cancelled.add(mid)
+            else:
+                self._cancelled.discard(mid)
             self._cache[mid] = self._kept(record)
         self._loaded_blocks.update(wanted)
         self._forget_far_blocks(wanted)
